@@ -1,0 +1,178 @@
+"""``orgnet.connect`` and :class:`Network`: the one object users hold.
+
+A :class:`Network` wraps a store (embedded or Neo4j) and offers loading, the
+three questions, the KPIs and export as methods. Several can be open at once;
+nothing is global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import networkx as nx
+
+from orgnet.graph import GraphStore, open_store
+from orgnet.io.dataset import Dataset
+from orgnet.io.load import LoadReport, OnError, load_folder, load_records
+from orgnet.model import Record
+from orgnet.queries.chains import Chain, contact_chain, contact_path
+from orgnet.queries.coverage import CoverageReport, coverage
+from orgnet.queries.influence import InfluenceReport, influence
+from orgnet.queries.kpis import KpiReport, kpis
+
+__all__ = ["Network", "connect"]
+
+
+class Network:
+    """A party-building network held in a store.
+
+    Use :func:`connect` to make one. It is a context manager: ``with
+    orgnet.connect(...) as net:`` closes it at the end.
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> with orgnet.connect("memory://") as net:
+    ...     report = net.load(orgnet.synth.city("tiny", seed=0))
+    ...     sorted(net.coverage(2023).rules)[:2]
+    ['building_leader', 'community_pairing']
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def __repr__(self) -> str:
+        return f"Network({self.store.uri!r})"
+
+    # ------------------------------------------------------------------ loading
+
+    def load_folder(
+        self,
+        source: str | Path,
+        *,
+        on_error: OnError = "raise",
+        batch_size: int | None = None,
+        progress: bool | Callable[[int], None] = False,
+    ) -> LoadReport:
+        """Load a data folder or ``.xlsx`` workbook; see :func:`orgnet.io.load.load_folder`."""
+        return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress)
+
+    def load(
+        self,
+        data: Dataset | Iterable[Record],
+        *,
+        on_error: OnError = "raise",
+        batch_size: int | None = None,
+        progress: bool | Callable[[int], None] = False,
+    ) -> LoadReport:
+        """Load model instances or a :class:`~orgnet.io.Dataset`; see :func:`orgnet.io.load.load_records`."""
+        return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove nodes (and their relationships) by id; return how many existed."""
+        return self.store.delete(list(ids))
+
+    def clear(self) -> None:
+        """Remove everything orgnet stored here."""
+        self.store.clear()
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type."""
+        return self.store.counts()
+
+    # ---------------------------------------------------------------- questions
+
+    def coverage(self, year: int | None = None, *, area: str | None = None) -> CoverageReport:
+        """Coverage gaps for every rule; see :func:`orgnet.queries.coverage.coverage`."""
+        return coverage(self.store, year, area=area)
+
+    def contact_chain(self, node_id: str) -> Chain:
+        """The 三提三知 chain of a household, person or matter; see :func:`orgnet.queries.chains.contact_chain`."""
+        return contact_chain(self.store, node_id)
+
+    def contact_path(self, a: str, b: str) -> list[str]:
+        """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""
+        return contact_path(self.store, a, b)
+
+    def influence(self) -> InfluenceReport:
+        """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
+        return influence(self.store)
+
+    def kpis(self, year: int | None = None, *, area: str | None = None) -> KpiReport:
+        """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""
+        return kpis(self.store, year, area=area)
+
+    # ------------------------------------------------------------------- export
+
+    def export(self, path: str | Path, *, format: str | None = None) -> Path:
+        """Export to GraphML, GEXF, JSON lines, or a CSV data folder.
+
+        The format follows the suffix (``.graphml``, ``.gexf``, ``.jsonl``; a
+        path without a suffix is a CSV data folder in the load format) unless
+        ``format`` names it. See :mod:`orgnet.io.export`.
+        """
+        from orgnet.io.export import export
+
+        return export(self.store, Path(path), format=format)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A copy of the graph as a networkx ``MultiDiGraph`` with every property.
+
+        Nodes carry ``label`` and their properties; edges carry ``type`` and theirs.
+        """
+        from orgnet.io.export import to_networkx
+
+        return to_networkx(self.store)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the store (a file store is saved after every write already)."""
+        self.store.close()
+
+    def __enter__(self) -> Network:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def connect(
+    uri: str | None = None,
+    *,
+    auth: tuple[str, str] | None = None,
+    database: str | None = None,
+    **options: Any,
+) -> Network:
+    """Open a network.
+
+    Parameters
+    ----------
+    uri : str, optional
+        ``"memory://"`` (embedded), ``"file:PATH"`` (embedded, saved to that
+        file), or a Neo4j URI (``"neo4j://host:7687"``, ``"bolt://…"``,
+        ``"neo4j+s://…"``). Defaults to ``$NEO4J_URI``, else ``"memory://"``.
+    auth : (user, password), optional
+        For Neo4j; defaults to ``$NEO4J_USERNAME`` / ``$NEO4J_PASSWORD``.
+    database : str, optional
+        For Neo4j; defaults to ``$NEO4J_DATABASE``, else the server's default.
+    **options
+        Backend options (Neo4j: ``batch_size``, ``max_retry_time``).
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> net = orgnet.connect("memory://")
+    >>> net
+    Network('memory://')
+    """
+    return Network(open_store(uri, auth=auth, database=database, **options))

@@ -1,0 +1,32 @@
+"""The three questions and the KPIs, one module each.
+
+Each module holds the documented meaning, the result models and the embedded
+backend's implementation; the Cypher for Neo4j sits beside it in ``_neo4j_*``
+modules. Functions take the store first: ``coverage(net.store, 2023)``; the
+:class:`orgnet.Network` methods call them.
+"""
+
+from orgnet.queries import chains, coverage, influence, kpis
+from orgnet.queries.chains import Chain, ChainStep, contact_chain, contact_path
+from orgnet.queries.coverage import RULES, CoverageReport, RuleCount, RuleResult
+from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
+from orgnet.queries.kpis import KpiReport
+
+__all__ = [
+    "chains",
+    "coverage",
+    "influence",
+    "kpis",
+    "RULES",
+    "CoverageReport",
+    "RuleResult",
+    "RuleCount",
+    "Chain",
+    "ChainStep",
+    "contact_chain",
+    "contact_path",
+    "InfluenceReport",
+    "ActorInfluence",
+    "AllianceSummary",
+    "KpiReport",
+]

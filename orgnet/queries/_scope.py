@@ -1,0 +1,148 @@
+"""Area scoping and rollups shared by coverage and KPIs.
+
+Each backend answers a rule with :class:`Facts` rows: a group of subjects, the
+areas they are anchored in (a household's grid, a unit's area, an org's covered
+area and its unit's area, a registration's community), how many were checked and
+which are gaps. This module alone decides what ``area=`` keeps and how rows roll
+up to districts and subdistricts, so the meaning cannot drift between backends.
+
+``area=X`` keeps a row when one of its anchors lies in X's subtree; its gaps
+count when ``gap_anchors`` is ``None`` (the gap belongs to the subject wherever
+it is anchored) or one of ``gap_anchors`` lies in the subtree (the gap belongs
+to a registration in that place).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from orgnet.errors import NotFound
+
+__all__ = ["Facts", "AreaTree", "Tally"]
+
+
+class Facts(NamedTuple):
+    """A group of subjects of one rule."""
+
+    anchors: tuple[str, ...]
+    checked: int
+    gaps: tuple[str, ...]
+    gap_anchors: tuple[str, ...] | None = None
+
+
+@dataclass
+class Tally:
+    """Checked and gap counts, with the gap ids when kept."""
+
+    checked: int = 0
+    gaps: int = 0
+
+
+class AreaTree:
+    """The area hierarchy: levels, parents and subtrees.
+
+    Examples
+    --------
+    >>> tree = AreaTree({"ZJ": ("city", None), "RZ": ("district", "ZJ"), "JS": ("subdistrict", "RZ")})
+    >>> sorted(tree.subtree("RZ")), tree.ancestor_at("JS", "district")
+    (['JS', 'RZ'], 'RZ')
+    """
+
+    def __init__(self, areas: dict[str, tuple[str, str | None]]) -> None:
+        self.areas = areas
+        self._at: dict[tuple[str, str], str | None] = {}
+
+    def level(self, area: str) -> str | None:
+        hit = self.areas.get(area)
+        return hit[0] if hit else None
+
+    def chain(self, area: str) -> list[str]:
+        """``area`` and its ancestors, upwards (stops at a cycle or a missing parent)."""
+        out: list[str] = []
+        seen: set[str] = set()
+        node: str | None = area
+        while node is not None and node in self.areas and node not in seen:
+            seen.add(node)
+            out.append(node)
+            node = self.areas[node][1]
+        return out
+
+    def ancestor_at(self, area: str, level: str) -> str | None:
+        """The area of ``level`` above or at ``area``, if any."""
+        key = (area, level)
+        if key not in self._at:
+            self._at[key] = next((a for a in self.chain(area) if self.areas[a][0] == level), None)
+        return self._at[key]
+
+    def subtree(self, root: str) -> frozenset[str]:
+        """``root`` and every area below it."""
+        if root not in self.areas:
+            raise NotFound(root, "area")
+        children: dict[str, list[str]] = {}
+        for area, (_, parent) in self.areas.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(area)
+        out = {root}
+        stack = [root]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return frozenset(out)
+
+    def of_level(self, level: str) -> list[str]:
+        return sorted(a for a, (lvl, _) in self.areas.items() if lvl == level)
+
+
+def in_scope(anchors: Iterable[str], scope: frozenset[str] | None) -> bool:
+    """True when ``scope`` is None (the whole graph) or one anchor lies in it."""
+    return scope is None or any(a in scope for a in anchors)
+
+
+def tally(
+    rows: Iterable[Facts], scope: frozenset[str] | None
+) -> tuple[int, list[str]]:
+    """Checked count and sorted gap ids of a rule's rows within a scope."""
+    checked = 0
+    gaps: set[str] = set()
+    for row in rows:
+        if not in_scope(row.anchors, scope):
+            continue
+        checked += row.checked
+        if row.gaps and (row.gap_anchors is None or in_scope(row.gap_anchors, scope)):
+            gaps.update(row.gaps)
+    return checked, sorted(gaps)
+
+
+def rollup(
+    rows: Iterable[Facts], tree: AreaTree, level: str, scope: frozenset[str] | None
+) -> dict[str, Tally]:
+    """Checked and gap counts per area of ``level``, counting anchors within ``scope``."""
+    out: dict[str, Tally] = {}
+    for row in rows:
+        anchors = [a for a in row.anchors if scope is None or a in scope]
+        targets = {t for t in (tree.ancestor_at(a, level) for a in anchors) if t is not None}
+        if not targets:
+            continue
+        if row.gap_anchors is None:
+            gap_targets = targets if row.gaps else set()
+        else:
+            gap_targets = {
+                t
+                for t in (tree.ancestor_at(a, level) for a in row.gap_anchors if scope is None or a in scope)
+                if t is not None
+            }
+        for t in targets:
+            entry = out.setdefault(t, Tally())
+            entry.checked += row.checked
+            if t in gap_targets:
+                entry.gaps += len(row.gaps)
+    return out
+
+
+def rate(checked: int, gaps: int) -> float:
+    """``1 - gaps/checked``, or 1.0 when nothing was checked."""
+    return 1.0 if checked == 0 else 1.0 - gaps / checked

@@ -1,0 +1,235 @@
+"""The figures the source document reports, each defined once.
+
+==========================================  ====================================================
+KPI                                         definition
+==========================================  ====================================================
+pairing_coverage_rate                       communities reached by a PAIRED_WITH / communities
+paired_units                                distinct units with a PAIRED_WITH
+paired_units_municipal_and_above            those with admin_level central, provincial or
+                                            municipal (市级以上)
+activities                                  activities dated in ``year``
+matter_completion_rate                      of matters created in ``year``: closed / created
+property_closed_within_3_days_rate          property matters closed within 3 days
+                                            (closed_at − created_at ≤ 3 days) / property matters
+mean_handling_days                          mean of closed_at − created_at in days over the
+                                            closed ones (dates count as midnight)
+standardized_sites                          standardized Sites
+property_party_org_rate, unit_registration  the rates of the coverage rules of those names
+_rate, member_registration_rate,
+report_rate (registration_report)
+social_workers                              distinct people holding the social_worker role
+==========================================  ====================================================
+
+A rate with nothing to count is 1.0; a mean with nothing to average is None.
+With ``area=``: pairings count by their community, activities and sites by
+where they are located, matters by the household that raised them (or the
+raiser's household), people by where they live (see :mod:`orgnet.queries._scope`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import BaseModel
+
+from orgnet.model import MUNICIPAL_AND_ABOVE, PROPERTY_CATEGORIES
+from orgnet.queries._scope import AreaTree, in_scope, rate, tally
+from orgnet.queries.coverage import default_year, rule_facts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from orgnet.graph.base import GraphStore
+
+__all__ = ["KpiReport", "KpiFacts", "kpis", "handling_days"]
+
+
+class KpiReport(BaseModel):
+    """The seed document's figures for one year (and optionally one area)."""
+
+    year: int
+    area: str | None = None
+    pairing_coverage_rate: float
+    paired_units: int
+    paired_units_municipal_and_above: int
+    activities: int
+    matter_completion_rate: float
+    property_closed_within_3_days_rate: float
+    mean_handling_days: float | None
+    standardized_sites: int
+    property_party_org_rate: float
+    unit_registration_rate: float
+    member_registration_rate: float
+    report_rate: float
+    social_workers: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per KPI: kpi, label (Chinese), value."""
+        from orgnet.plots.kpis import KPI_LABELS
+
+        return pd.DataFrame(
+            [
+                {"kpi": k, "label": KPI_LABELS.get(k, k), "value": v}
+                for k, v in self.model_dump(exclude={"year", "area"}).items()
+            ],
+            columns=["kpi", "label", "value"],
+        )
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The KPI dashboard: rates as bars against 100%, counts as annotated figures."""
+        from orgnet.plots.kpis import plot_kpis
+
+        return plot_kpis(self, ax=ax)
+
+
+@dataclass
+class KpiFacts:
+    """What the KPIs need beside the coverage facts, as rows with anchors."""
+
+    unit_pairings: list[tuple[str, str | None, str]] = field(default_factory=list)
+    """(unit, admin_level, community) for every unit's PAIRED_WITH."""
+    activities: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(activity, date, area)."""
+    matters: list[tuple[str, str | None, str | None, str | None, str | None]] = field(default_factory=list)
+    """(matter, category, created_at, closed_at, grid of the raising household)."""
+    sites: list[tuple[str, bool, str | None]] = field(default_factory=list)
+    """(site, standardized, area)."""
+    social_workers: list[tuple[str, str | None]] = field(default_factory=list)
+    """(person holding social_worker, grid of their household)."""
+
+
+def handling_days(created_at: str, closed_at: str) -> float:
+    """Days from ``created_at`` to ``closed_at``; a date counts as midnight.
+
+    Examples
+    --------
+    >>> handling_days("2023-01-01", "2023-01-04")
+    3.0
+    >>> handling_days("2023-01-01", "2023-01-01T12:00:00")
+    0.5
+    """
+    start = _dt.datetime.fromisoformat(created_at)
+    end = _dt.datetime.fromisoformat(closed_at)
+    return (end - start).total_seconds() / 86400.0
+
+
+def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None) -> KpiReport:
+    """Compute the seed's KPIs.
+
+    Parameters
+    ----------
+    store : GraphStore
+    year : int, optional
+        By default the latest year with a registration (else the current year).
+    area : str, optional
+        Restrict every count to this area's subtree; ``kpis(2023, area="RZ")``
+        is 润州区's row.
+
+    Returns
+    -------
+    KpiReport
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> net = orgnet.connect("memory://")
+    >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
+    >>> 0.0 <= net.kpis(2023).pairing_coverage_rate <= 1.0
+    True
+    """
+    if year is None:
+        year = default_year(store)
+    tree = AreaTree(store.area_tree())
+    scope = tree.subtree(area) if area is not None else None
+    cover = rule_facts(store, year, scope)
+    if store.backend == "memory":
+        facts = _facts_memory(store)
+    else:
+        from orgnet.queries._neo4j_kpis import kpi_facts_neo4j
+
+        facts = kpi_facts_neo4j(store, scope)
+    return build_kpis(cover, facts, year=year, area=area, scope=scope)
+
+
+def build_kpis(
+    cover: dict[str, list],  # type: ignore[type-arg]
+    facts: KpiFacts,
+    *,
+    year: int,
+    area: str | None,
+    scope: frozenset[str] | None,
+) -> KpiReport:
+    """The report from facts; the same code for every backend."""
+
+    def rule_rate(rule: str) -> float:
+        checked, gaps = tally(cover[rule], scope)
+        return rate(checked, len(gaps))
+
+    units = {u: lvl for u, lvl, c in facts.unit_pairings if in_scope((c,), scope)}
+    prefix = str(year)
+    matters = [
+        m for m in facts.matters
+        if m[2] is not None and m[2][:4] == prefix and (scope is None or in_scope((m[4],) if m[4] else (), scope))
+    ]
+    closed = [m for m in matters if m[3] is not None]
+    prop = [m for m in matters if m[1] in PROPERTY_CATEGORIES]
+    prop_fast = [m for m in prop if m[3] is not None and handling_days(m[2] or "", m[3]) <= 3.0]
+    days = [handling_days(m[2] or "", m[3] or "") for m in closed]
+
+    def anchored(anchor: str | None) -> bool:
+        return scope is None or (anchor is not None and anchor in scope)
+
+    return KpiReport(
+        year=year,
+        area=area,
+        pairing_coverage_rate=rule_rate("community_pairing"),
+        paired_units=len(units),
+        paired_units_municipal_and_above=sum(1 for lvl in units.values() if lvl in MUNICIPAL_AND_ABOVE),
+        activities=sum(1 for _, d, a in facts.activities if d is not None and d[:4] == prefix and anchored(a)),
+        matter_completion_rate=1.0 if not matters else len(closed) / len(matters),
+        property_closed_within_3_days_rate=1.0 if not prop else len(prop_fast) / len(prop),
+        mean_handling_days=math.fsum(days) / len(days) if days else None,
+        standardized_sites=sum(1 for _, ok, a in facts.sites if ok and anchored(a)),
+        property_party_org_rate=rule_rate("property_party_org"),
+        unit_registration_rate=rule_rate("unit_registration"),
+        member_registration_rate=rule_rate("member_registration"),
+        report_rate=rule_rate("registration_report"),
+        social_workers=len({p for p, grid in facts.social_workers if anchored(grid)}),
+    )
+
+
+def _facts_memory(store: GraphStore) -> KpiFacts:
+    from orgnet.graph.memory import MemoryStore
+    from orgnet.queries.coverage import _View
+
+    assert isinstance(store, MemoryStore)
+    v = _View(store)
+    nodes = v.nodes
+    facts = KpiFacts()
+    for u in store.ids("Unit"):
+        level = nodes[u].get("admin_level")
+        for c, keys in v.succ[u].items():
+            if any(k.startswith("PAIRED_WITH") for k in keys):
+                facts.unit_pairings.append((u, level, str(c)))
+    for a in store.ids("Activity"):
+        facts.activities.append((a, nodes[a].get("date"), v.out1(a, "LOCATED_IN")))
+    for s in store.ids("Site"):
+        facts.sites.append((s, bool(nodes[s].get("standardized")), v.out1(s, "LOCATED_IN")))
+    hgrid = v.grids_of_households()
+    for m in store.ids("Matter"):
+        data = nodes[m]
+        raiser = next((str(u) for u, keys in v.pred[m].items() if "RAISED" in keys), None)
+        grid = None
+        if raiser is not None:
+            grid = hgrid.get(raiser) if nodes[raiser]["label"] == "Household" else v.home_grid(raiser, hgrid)
+        facts.matters.append((m, data.get("category"), data.get("created_at"), data.get("closed_at"), grid))
+    seen: set[str] = set()
+    for p in store.ids("Person"):
+        if p not in seen and any("HOLDS_ROLE|social_worker" in keys for keys in v.succ[p].values()):
+            seen.add(p)
+            facts.social_workers.append((p, v.home_grid(p, hgrid)))
+    return facts
