@@ -141,9 +141,12 @@ def _kinds_text(kinds: tuple[str, ...], level: str | None) -> str:
 
 
 def _check_target(
-    info: NodeInfo | None, target: str, kinds: tuple[str, ...], level: str | None
+    info: NodeInfo | None, target: str, kinds: tuple[str, ...], level: str | None,
+    dropped: str | None = None,
 ) -> tuple[str, str] | None:
     """None when the target fits, else (type, reason)."""
+    if info is None and dropped is not None:
+        return "rejected_reference", f"refers to {target!r}, which was rejected ({dropped})"
     if info is None:
         return "unresolved", f"refers to {target!r}, which is neither in this load nor in the store"
     if info.label not in kinds:
@@ -217,12 +220,20 @@ def plan_load(
         before = sum(len(r) for r in rejected)
 
         def resolve(node_id: str) -> NodeInfo | None:
+            # Without skip, rows rejected in this pass still resolve: the error then
+            # lists the root problems only, not everything that hangs off them.
             hit = batch.get(node_id)
-            if hit is not None and hit[1] not in rejected[hit[0]]:
+            if hit is not None and (not skip or hit[1] not in rejected[hit[0]]):
                 row = tables[hit[0]].rows[hit[1]]
                 label = labels[hit[0]] or ""
                 return NodeInfo(label, row.get("level") if label == "Area" else None)
             return stored.get(node_id)
+
+        def dropped(node_id: str) -> str | None:
+            hit = batch.get(node_id)
+            if hit is None or hit[1] not in rejected[hit[0]]:
+                return None
+            return f"{tables[hit[0]].source} row {tables[hit[0]].numbers[hit[1]]}"
 
         for ti, t in enumerate(tables):
             model = FILES[t.file]
@@ -237,7 +248,7 @@ def plan_load(
                         if target is None:
                             continue
                         info = resolve(target)
-                        bad = _check_target(info, target, rel.target_kinds, rel.target_level)
+                        bad = _check_target(info, target, rel.target_kinds, rel.target_level, dropped(target))
                         if bad is None and rel.type == "PART_OF" and info is not None:
                             if LEVEL_RANK.get(info.level or "", 99) >= LEVEL_RANK[row["level"]]:
                                 bad = ("level_order",
@@ -255,7 +266,7 @@ def plan_load(
                         (link.SOURCE, link.SOURCE_KINDS, None),
                         (link.TARGET, link.TARGET_KINDS, link.TARGET_LEVEL),
                     ):
-                        bad = _check_target(resolve(row[fname]), row[fname], kinds, level)
+                        bad = _check_target(resolve(row[fname]), row[fname], kinds, level, dropped(row[fname]))
                         if bad is not None:
                             reject(ti, ri, fname, *bad)
                             break

@@ -1,0 +1,7 @@
+"""``python -m orgnet`` runs the command line."""
+
+import sys
+
+from orgnet.cli.main import main
+
+sys.exit(main())

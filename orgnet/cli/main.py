@@ -1,0 +1,325 @@
+"""The ``orgnet`` command: a thin layer over the library.
+
+Every command turns library errors into one clear line on stderr and a non-zero
+exit code (1 for bad input or an unreachable store, 2 for a bug, 130 when
+interrupted); ``--debug`` or ``ORGNET_DEBUG=1`` shows the traceback.
+
+Queries read from ``--uri`` (``file:city.orgnet``, ``neo4j://…``; default
+``$ORGNET_URI``) or from ``--data FOLDER``, loaded into memory first. Neo4j
+credentials come from ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (never from the
+command line, where other users of the machine could read them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_YEAR = 2023
+
+
+def _network(args: argparse.Namespace) -> Any:
+    import orgnet
+
+    if getattr(args, "data", None):
+        net = orgnet.connect("memory://")
+        net.load_folder(args.data, on_error="raise")
+        return net
+    uri = args.uri or os.environ.get("ORGNET_URI")
+    if not uri:
+        raise orgnet.UnsupportedURI(
+            "no data to query: pass --data FOLDER, or --uri file:PATH / neo4j://HOST:7687 "
+            "(or set ORGNET_URI); load data first with `orgnet load FOLDER --to URI`"
+        )
+    return orgnet.connect(uri, database=getattr(args, "database", None))
+
+
+def _emit(frame: Any, fmt: str) -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 200, "display.width", 160,
+                               "display.unicode.east_asian_width", True):
+            print(frame.to_string(index=False))
+
+
+# ----------------------------------------------------------------------- commands
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Generate a district, load it, answer the three questions, save plots."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import orgnet
+
+    t0 = time.perf_counter()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"Generating a Zhenjiang-like {args.scale} (seed {args.seed}) …")
+    ds = orgnet.synth.city(args.scale, seed=args.seed, year=args.year)
+    net = orgnet.connect("memory://")
+    report = net.load(ds, progress=not args.quiet)
+    print(f"Loaded {sum(report.counts.values()):,} rows into the embedded store in {report.seconds:.1f}s.\n")
+
+    cov = net.coverage(args.year)
+    print(f"== 覆盖缺口 Coverage gaps, {args.year} ==")
+    _emit(cov.to_frame().assign(rate=lambda f: f["rate"].map("{:.1%}".format)), "table")
+
+    inf = net.influence()
+    print("\n== 结对共建影响力 Top units and orgs by influence ==")
+    top = inf.to_frame().head(10)[["id", "name", "pairings", "districts", "cross_district", "activities", "pagerank"]]
+    _emit(top.assign(pagerank=top["pagerank"].map("{:.4f}".format)), "table")
+
+    gaps = cov.rules["household_contact"].gaps
+    chain_start = gaps[0] if gaps else next(row["id"] for row in net.store.iter_nodes("Household"))
+    chain = net.contact_chain(chain_start)
+    print(f"\n== 三提三知 Contact chain of household {chain_start} (broken at: {chain.broken_at}) ==")
+    _emit(chain.to_frame(), "table")
+
+    kpi = net.kpis(args.year)
+    print(f"\n== 指标 KPIs, {args.year} ==")
+    _emit(kpi.to_frame(), "table")
+
+    figures: list[tuple[str, Callable[[], Any]]] = [
+        ("coverage_heatmap.png", lambda: cov.plot(kind="heatmap")),
+        ("coverage_bars.png", lambda: cov.plot(kind="bars")),
+        ("contact_chain.png", chain.plot),
+        ("influence.png", inf.plot),
+        ("kpis.png", kpi.plot),
+    ]
+    saved = []
+    for name, draw in figures:
+        ax = draw()
+        ax.figure.savefig(out / name, dpi=120, bbox_inches="tight")
+        plt.close(ax.figure)
+        saved.append(name)
+    print(f"\nSaved {len(saved)} figures to {out.resolve()}: {', '.join(saved)}")
+    print(f"Done in {time.perf_counter() - t0:.1f}s.")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import orgnet
+
+    net = orgnet.connect(args.to, database=args.database)
+    try:
+        report = net.load_folder(args.folder, on_error=args.on_error, batch_size=args.batch_size,
+                                 progress=not args.quiet)
+    finally:
+        net.close()
+    print(f"{report} in {report.seconds:.1f}s into {net.store.uri}")
+    for reject in report.rejects:
+        print(f"  rejected: {reject}")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        report = net.coverage(args.year, area=args.area)
+        if args.by:
+            _emit(report.rollup_frame(args.by), args.format)
+        elif args.gaps:
+            rule = report.rules.get(args.gaps)
+            if rule is None:
+                from orgnet.queries.coverage import RULES
+
+                raise ValueError(f"unknown rule {args.gaps!r}; the rules are {', '.join(RULES)}")
+            print("\n".join(rule.gaps))
+        else:
+            _emit(report.to_frame(), args.format)
+    return 0
+
+
+def cmd_chain(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        chain = net.contact_chain(args.id)
+        if args.format == "table":
+            print(f"chain of {chain.start_id} (household {chain.household_id}); broken at: {chain.broken_at}")
+        _emit(chain.to_frame(), args.format)
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        path = net.contact_path(args.a, args.b)
+        print(" -> ".join(path) if path else f"no path between {args.a} and {args.b}")
+    return 0 if path else 3
+
+
+def cmd_influence(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        report = net.influence()
+        frame = report.alliances_frame() if args.alliances else report.to_frame().head(args.top)
+        _emit(frame, args.format)
+    return 0
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        _emit(net.kpis(args.year, area=args.area).to_frame(), args.format)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        out = net.export(args.path, format=args.format)
+    print(f"exported to {out}")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    import orgnet
+
+    ds = orgnet.synth.city(args.scale, seed=args.seed, year=args.year)
+    out = ds.write(args.out, format=args.format, chinese_headers=args.chinese)
+    print(f"wrote {ds.total():,} rows ({args.scale}, seed {args.seed}) to {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from orgnet.io.load import validate_folder
+
+    problems = validate_folder(args.source)
+    for p in problems:
+        print(p)
+    print(f"{len(problems)} problem(s) in {args.source}" if problems else f"{args.source}: no problems")
+    return 1 if problems else 0
+
+
+# ------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``orgnet`` command."""
+    parser = argparse.ArgumentParser(
+        prog="orgnet",
+        description="Party-building networks: coverage gaps, contact chains (三提三知), alliance influence, KPIs.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def source(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--uri", help="store to read: file:PATH or neo4j://HOST:7687 (default $ORGNET_URI)")
+        p.add_argument("--data", metavar="FOLDER", help="load this data folder or .xlsx into memory and query it")
+        p.add_argument("--database", help="Neo4j database (default $NEO4J_DATABASE or the server's default)")
+
+    def output(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = sub.add_parser("demo", help="generate a district, load it, print the answers, save plots")
+    p.add_argument("--out", default="orgnet-demo", help="folder for the PNG figures (default ./orgnet-demo)")
+    p.add_argument("--scale", default="district", choices=["tiny", "district", "city"])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("load", help="load a data folder or .xlsx workbook into a store")
+    p.add_argument("folder")
+    p.add_argument("--to", required=True, metavar="URI", help="file:PATH or neo4j://HOST:7687")
+    p.add_argument("--database")
+    p.add_argument("--on-error", choices=["raise", "skip"], default="raise",
+                   help="raise: load nothing if any row is bad (default); skip: load the valid rows")
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("coverage", help="coverage gaps per rule")
+    source(p)
+    output(p)
+    p.add_argument("--year", type=int)
+    p.add_argument("--area", help="restrict to this area's subtree")
+    p.add_argument("--by", choices=["district", "subdistrict"], help="show the rollup instead")
+    p.add_argument("--gaps", metavar="RULE", help="list the gap ids of one rule")
+    p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("chain", help="三提三知 contact chain of a household, person or matter")
+    p.add_argument("id")
+    source(p)
+    output(p)
+    p.set_defaults(func=cmd_chain)
+
+    p = sub.add_parser("path", help="shortest contact path between two ids")
+    p.add_argument("a")
+    p.add_argument("b")
+    source(p)
+    p.set_defaults(func=cmd_path)
+
+    p = sub.add_parser("influence", help="units and orgs by influence")
+    source(p)
+    output(p)
+    p.add_argument("--top", type=int, default=20)
+    p.add_argument("--alliances", action="store_true", help="show alliances instead")
+    p.set_defaults(func=cmd_influence)
+
+    p = sub.add_parser("kpis", help="the seed document's figures")
+    source(p)
+    output(p)
+    p.add_argument("--year", type=int)
+    p.add_argument("--area")
+    p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser("export", help="export to .graphml, .gexf, .jsonl or a CSV data folder")
+    p.add_argument("path", type=Path)
+    source(p)
+    p.add_argument("--format", choices=["graphml", "gexf", "jsonl", "csv"])
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("synth", help="write a generated data folder (a filled template)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--scale", default="tiny", choices=["tiny", "district", "city"])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR)
+    p.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
+    p.add_argument("--chinese", action="store_true", help="Chinese headers and file names")
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("validate", help="report every problem in a data folder or .xlsx, loading nothing")
+    p.add_argument("source")
+    p.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``orgnet`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("ORGNET_DEBUG") == "1"
+    from orgnet.errors import OrgnetError
+
+    try:
+        code = int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (OrgnetError, ValueError, FileNotFoundError) as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unasked
+        if debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", file=sys.stderr)
+        return 2
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

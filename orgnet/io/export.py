@@ -1,0 +1,108 @@
+"""Export a store: GraphML, GEXF, JSON lines, a CSV data folder, or a networkx graph.
+
+* ``.graphml`` / ``.gexf``: for Gephi, yEd and networkx's own readers. Nodes
+  carry ``label`` and their properties, edges ``type`` and theirs; absent
+  values are left out.
+* ``.jsonl``: one JSON object a line: ``{"node": label, "id": …, …}`` for nodes,
+  then ``{"rel": type, "src": …, "dst": …, …}`` for relationships.
+* a folder (a path without one of those suffixes): the data-folder format,
+  which :meth:`orgnet.Network.load_folder` loads back into the identical graph.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from orgnet.graph.base import GraphStore, link_key
+from orgnet.io.dataset import Dataset
+from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
+
+__all__ = ["export", "to_networkx", "to_dataset", "FORMATS"]
+
+FORMATS = ("graphml", "gexf", "jsonl", "csv")
+
+
+def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
+    """The whole graph as a networkx ``MultiDiGraph``, nodes and edges in id order.
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> from orgnet.model import Area
+    >>> net = orgnet.connect("memory://")
+    >>> _ = net.load([Area(id="ZJ", level="city"), Area(id="RZ", level="district", parent_id="ZJ")])
+    >>> list(net.to_networkx().edges(keys=True, data="type"))
+    [('RZ', 'ZJ', 'PART_OF', 'PART_OF')]
+    """
+    graph = nx.MultiDiGraph()
+    for label in sorted(LABELS):
+        for row in store.iter_nodes(label):
+            attrs = {k: v for k, v in row.items() if k != "id"}
+            graph.add_node(row["id"], label=label, **attrs)
+    for rel_type in sorted(REL_TYPES):
+        for link in store.iter_links(rel_type):
+            graph.add_edge(link.src, link.dst, key=link_key(rel_type, link.props), type=rel_type, **link.props)
+    return graph
+
+
+def to_dataset(store: GraphStore) -> Dataset:
+    """The store's content in the data-folder format (what ``export`` writes to a folder)."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for model in NODE_MODELS:
+        rows = list(store.iter_nodes(model.LABEL))
+        if rows:
+            fields = list(model.model_fields)
+            tables[model.FILE] = [{k: row[k] for k in fields if k in row} for row in rows]
+    for link in LINK_MODELS:
+        rows = [
+            {link.SOURCE: r.src, link.TARGET: r.dst, **r.props} for r in store.iter_links(link.TYPE)
+        ]
+        if rows:
+            tables[link.FILE] = rows
+    return Dataset(tables)
+
+
+def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
+    """Write the store to ``path``; the format follows the suffix unless ``format`` is given.
+
+    Returns
+    -------
+    Path
+        What was written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, orgnet
+    >>> net = orgnet.connect("memory://")
+    >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
+    >>> out = net.export(pathlib.Path(tempfile.mkdtemp()) / "city.graphml")
+    >>> out.suffix
+    '.graphml'
+    """
+    fmt = format or {".graphml": "graphml", ".gexf": "gexf", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "csv":
+        return to_dataset(store).write(path, format="csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        with path.open("w", encoding="utf-8") as fh:
+            for label in sorted(LABELS):
+                for row in store.iter_nodes(label):
+                    fh.write(json.dumps({"node": label, **row}, ensure_ascii=False) + "\n")
+            for rel_type in sorted(REL_TYPES):
+                for link in store.iter_links(rel_type):
+                    record = {"rel": rel_type, "src": link.src, "dst": link.dst, **link.props}
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return path
+    graph = to_networkx(store)
+    if fmt == "graphml":
+        nx.write_graphml(graph, path, named_key_ids=True)
+    else:
+        nx.write_gexf(graph, path)
+    return path
+

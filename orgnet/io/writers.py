@@ -1,0 +1,73 @@
+"""Write a :class:`~orgnet.io.Dataset` as a data folder (CSV or JSON lines) or an ``.xlsx`` workbook."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orgnet.io.headers import chinese_header
+from orgnet.model import FILES
+
+if TYPE_CHECKING:
+    from orgnet.io.dataset import Dataset
+
+__all__ = ["write_dataset", "cell"]
+
+
+def cell(value: Any) -> Any:
+    """A value as written to a CSV cell: booleans as true/false, absent as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _headers(name: str, chinese: bool) -> tuple[list[str], list[str]]:
+    fields = list(FILES[name].model_fields)
+    return fields, [chinese_header(name, f) for f in fields] if chinese else fields
+
+
+def write_dataset(ds: Dataset, target: Path, *, format: str = "csv", chinese_headers: bool = False) -> Path:
+    """Write ``ds``; see :meth:`orgnet.io.Dataset.write`."""
+    if format not in ("csv", "jsonl", "xlsx"):
+        raise ValueError(f"format must be 'csv', 'jsonl' or 'xlsx', not {format!r}")
+    if format == "xlsx":
+        return _write_xlsx(ds, target, chinese_headers)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ds:
+        fields, header = _headers(name, chinese_headers)
+        stem = FILES[name].FILE_ZH if chinese_headers else name
+        path = target / f"{stem}.{format}"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            if format == "csv":
+                writer = csv.writer(fh)
+                writer.writerow(header)
+                for row in ds[name]:
+                    writer.writerow([cell(row.get(f)) for f in fields])
+            else:
+                keys = dict(zip(fields, header))
+                for row in ds[name]:
+                    fh.write(json.dumps({keys[k]: v for k, v in row.items() if v is not None},
+                                        ensure_ascii=False))
+                    fh.write("\n")
+    return target
+
+
+def _write_xlsx(ds: Dataset, target: Path, chinese: bool) -> Path:
+    from openpyxl import Workbook
+
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_suffix(".xlsx")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook(write_only=True)
+    for name in ds:
+        fields, header = _headers(name, chinese)
+        ws = wb.create_sheet(FILES[name].FILE_ZH if chinese else name)
+        ws.append(header)
+        for row in ds[name]:
+            ws.append([row.get(f) for f in fields])
+    wb.save(target)
+    return target
