@@ -34,8 +34,12 @@ def _table_bytes(rows: list[dict[str, Any]]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    keys: dict[str, None] = {}
+    for row in rows:  # every row's keys: from_pylist would look at the first row only
+        keys.update(dict.fromkeys(row))
+    table = pa.table({k: [row.get(k) for row in rows] for k in keys})
     buf = io.BytesIO()
-    pq.write_table(pa.Table.from_pylist(rows), buf, compression="zstd")
+    pq.write_table(table, buf, compression="zstd")
     return buf.getvalue()
 
 

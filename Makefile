@@ -1,0 +1,33 @@
+# orgnet: `make test` installs everything and runs the whole suite against a real Neo4j.
+PYTHON ?= python3
+
+.PHONY: install test typecheck lint check demo neo4j-start neo4j-stop bench
+
+install:
+	$(PYTHON) -m pip install --quiet -e ".[dev]"
+
+# The whole test suite, Neo4j included: starts the project's own Neo4j unless
+# ORGNET_NEO4J_URI points at yours; doctests in orgnet/ run too.
+test: install
+	PYTHON=$(PYTHON) scripts/test
+
+typecheck: install
+	$(PYTHON) -m mypy
+
+lint: install
+	$(PYTHON) -m ruff check orgnet tests benchmarks
+
+check: lint typecheck test
+
+demo: install
+	orgnet demo
+
+neo4j-start:
+	scripts/neo4j-server start
+
+neo4j-stop:
+	scripts/neo4j-server stop
+
+bench: install
+	$(PYTHON) benchmarks/memory_load.py
+	PYTHON=$(PYTHON) scripts/test --bench

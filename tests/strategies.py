@@ -1,0 +1,179 @@
+"""Hypothesis strategies: small random networks that obey every structural rule.
+
+Ids are short and overlap in prefix on purpose (``A1``, ``A10``) so that the
+lexicographic tie-breaks are exercised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+ROLE_NAMES = ["secretary", "grid_leader", "party_group_leader", "building_leader", "central_household",
+              "social_worker"]
+CATEGORIES = ["organ", "soe", "public_institution", "financial", "vertical", "non_public", "social_org",
+              "property_company"]
+ADMIN = ["central", "provincial", "municipal", "district", "subdistrict"]
+MEMBER = ["in_service", "no_position", "mobile", "retired", "other"]
+DATES = ["2022-12-30", "2023-01-01", "2023-01-03", "2023-01-04", "2023-01-05T12:00:00", "2023-02-01",
+         "2023-06-30", "2024-01-02"]
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
+    """A random valid data set (rows per file)."""
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
+        "areas", "orgs", "units", "buildings", "households", "people", "alliances", "activities",
+        "matters", "sites", "roles", "contacts", "pairings", "registrations", "alliance_members",
+        "organizers")}
+    n = iter(range(1, 10_000))
+
+    def new(prefix: str) -> str:
+        return f"{prefix}{next(n)}"
+
+    areas = rows["areas"]
+    city = new("A")
+    areas.append({"id": city, "level": "city"})
+    communities: list[str] = []
+    grids: list[str] = []
+    all_areas = [city]
+    for _ in range(draw(st.integers(1, 2))):
+        d = new("A")
+        areas.append({"id": d, "level": "district", "parent_id": city})
+        all_areas.append(d)
+        for _ in range(draw(st.integers(1, 2))):
+            s = new("A")
+            areas.append({"id": s, "level": "subdistrict", "parent_id": d})
+            all_areas.append(s)
+            for _ in range(draw(st.integers(0, 2))):
+                c = new("A")
+                areas.append({"id": c, "level": "community", "parent_id": s})
+                communities.append(c)
+                all_areas.append(c)
+                for _ in range(draw(st.integers(0, 2))):
+                    g = new("A")
+                    areas.append({"id": g, "level": "grid", "parent_id": c})
+                    grids.append(g)
+                    all_areas.append(g)
+
+    units = []
+    for _ in range(draw(st.integers(0, 5))):
+        u = new("U")
+        row: dict[str, Any] = {"id": u, "category": draw(st.sampled_from(CATEGORIES)),
+                               "admin_level": draw(st.sampled_from(ADMIN))}
+        if draw(st.booleans()):
+            row["area_id"] = draw(st.sampled_from(all_areas))
+        rows["units"].append(row)
+        units.append(u)
+
+    orgs: list[str] = []
+    for _ in range(draw(st.integers(0, 7))):
+        o = new("O")
+        row = {"id": o, "kind": "branch"}
+        if orgs and draw(st.booleans()):
+            row["parent_id"] = draw(st.sampled_from(orgs))
+        if draw(st.booleans()):
+            row["area_id"] = draw(st.sampled_from(all_areas))
+        if units and draw(st.booleans()):
+            row["unit_id"] = draw(st.sampled_from(units))
+        rows["orgs"].append(row)
+        orgs.append(o)
+    if draw(st.booleans()):  # a proper root
+        root = new("O")
+        rows["orgs"].append({"id": root, "area_id": city})
+        for row in rows["orgs"][:-1]:
+            if "parent_id" not in row and draw(st.booleans()):
+                row["parent_id"] = root
+        orgs.append(root)
+
+    buildings: list[str] = []
+    for g in grids:
+        for _ in range(draw(st.integers(0, 2))):
+            b = new("B")
+            rows["buildings"].append({"id": b, "grid_id": g})
+            buildings.append(b)
+    households: list[str] = []
+    for b in buildings:
+        for _ in range(draw(st.integers(0, 2))):
+            h = new("H")
+            rows["households"].append({"id": h, "building_id": b})
+            households.append(h)
+    if draw(st.booleans()):
+        h = new("H")
+        rows["households"].append({"id": h})  # a household in no building
+        households.append(h)
+
+    people: list[str] = []
+    for _ in range(draw(st.integers(0, 8))):
+        p = new("P")
+        row = {"id": p, "is_member": draw(st.booleans())}
+        if households and draw(st.integers(0, 3)) > 0:
+            row["household_id"] = draw(st.sampled_from(households))
+        if row["is_member"]:
+            row["member_category"] = draw(st.sampled_from(MEMBER))
+            if orgs and draw(st.booleans()):
+                row["org_id"] = draw(st.sampled_from(orgs))
+        if units and draw(st.booleans()):
+            row["unit_id"] = draw(st.sampled_from(units))
+        rows["people"].append(row)
+        people.append(p)
+
+    targets = all_areas + buildings + orgs
+    if people:
+        for _ in range(draw(st.integers(0, 10))):
+            rows["roles"].append({"person_id": draw(st.sampled_from(people)),
+                                  "role": draw(st.sampled_from(ROLE_NAMES)),
+                                  "target_id": draw(st.sampled_from(targets))})
+        if households:
+            for _ in range(draw(st.integers(0, 6))):
+                rows["contacts"].append({"person_id": draw(st.sampled_from(people)),
+                                         "household_id": draw(st.sampled_from(households))})
+    actors = units + orgs
+    if actors and communities:
+        for _ in range(draw(st.integers(0, 8))):
+            row = {"source_id": draw(st.sampled_from(actors)), "target_id": draw(st.sampled_from(communities))}
+            if draw(st.booleans()):
+                row["kind"] = draw(st.sampled_from(["block", "branch", "party_mass"]))
+            rows["pairings"].append(row)
+    registrants = units + people
+    if registrants and communities:
+        for _ in range(draw(st.integers(0, 8))):
+            rows["registrations"].append({"source_id": draw(st.sampled_from(registrants)),
+                                          "community_id": draw(st.sampled_from(communities)),
+                                          "year": draw(st.sampled_from([2022, 2023])),
+                                          "reported": draw(st.booleans())})
+    alliances = []
+    for _ in range(draw(st.integers(0, 2))):
+        a = new("L")
+        rows["alliances"].append({"id": a, "kind": "alliance", "area_id": draw(st.sampled_from(all_areas))})
+        alliances.append(a)
+        if actors:
+            for m in draw(st.lists(st.sampled_from(actors), max_size=3, unique=True)):
+                rows["alliance_members"].append({"alliance_id": a, "member_id": m})
+    for _ in range(draw(st.integers(0, 3))):
+        act = new("V")
+        row = {"id": act, "date": draw(st.sampled_from(DATES))}
+        if draw(st.booleans()):
+            row["area_id"] = draw(st.sampled_from(all_areas))
+        rows["activities"].append(row)
+        if actors:
+            for o in draw(st.lists(st.sampled_from(actors), max_size=2, unique=True)):
+                rows["organizers"].append({"activity_id": act, "organizer_id": o})
+    raisers = people + households
+    for _ in range(draw(st.integers(0, 4))):
+        m = new("M")
+        created = draw(st.sampled_from(DATES[:-1]))
+        row = {"id": m, "category": draw(st.sampled_from(["property", "物业", "safety"])), "created_at": created}
+        later = [d for d in DATES if d[:10] >= created[:10] and d >= created]
+        if draw(st.booleans()):
+            row["closed_at"] = draw(st.sampled_from(later))
+        if raisers and draw(st.integers(0, 3)) > 0:
+            row["raised_by"] = draw(st.sampled_from(raisers))
+        if (people or orgs) and draw(st.booleans()):
+            row["assignee_id"] = draw(st.sampled_from(people + orgs))
+        rows["matters"].append(row)
+    for _ in range(draw(st.integers(0, 3))):
+        rows["sites"].append({"id": new("S"), "level": "center", "area_id": draw(st.sampled_from(all_areas)),
+                              "standardized": draw(st.booleans())})
+    return {k: v for k, v in rows.items() if v}
