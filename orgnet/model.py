@@ -177,7 +177,7 @@ class AllianceKind(_Labelled):
 class SiteLevel(_Labelled):
     """Level of a party–mass service :class:`Site`."""
 
-    center = "center"
+    center = "center"  # type: ignore[assignment]  # shadows str.center on purpose: DESIGN names it
     station = "station"
     point = "point"
 

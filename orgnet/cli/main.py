@@ -191,6 +191,14 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from orgnet.io.template import write_template
+
+    out = write_template(args.file)
+    print(f"wrote an empty workbook to fill in: {out} (one sheet per file; hover a header for help)")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from orgnet.io.load import validate_folder
 
@@ -288,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
     p.add_argument("--chinese", action="store_true", help="Chinese headers and file names")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("template", help="write an empty .xlsx workbook to fill in, with help and drop-downs")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("validate", help="report every problem in a data folder or .xlsx, loading nothing")
     p.add_argument("source")

@@ -127,11 +127,11 @@ class MemoryStore:
                 if progress:
                     progress(len(batch.edges))
             for rel_type, links in changes.links.items():
-                for row in links:
-                    key = link_key(rel_type, row.props)
-                    g.add_edge(row.src, row.dst, key=key, type=rel_type, **row.props)
-                    data = g.edges[row.src, row.dst, key]
-                    for k in [k for k in data if k != "type" and k not in row.props]:
+                for link in links:
+                    key = link_key(rel_type, link.props)
+                    g.add_edge(link.src, link.dst, key=key, type=rel_type, **link.props)
+                    data = g.edges[link.src, link.dst, key]
+                    for k in [k for k in data if k != "type" and k not in link.props]:
                         del data[k]
                 if progress:
                     progress(len(links))

@@ -58,11 +58,11 @@ def _adapter(file: str) -> TypeAdapter[list[dict[str, Any]]]:
         if info.metadata:
             ann = Annotated.__class_getitem__((ann, *info.metadata))  # type: ignore[attr-defined]
         fields[name] = ann if info.is_required() else NotRequired[ann]
-    row_type = TypedDict(f"{model.__name__}Row", fields)  # type: ignore[operator]
+    row_type = TypedDict(f"{model.__name__}Row", fields)  # type: ignore[misc]
     row_type.__pydantic_config__ = ConfigDict(  # type: ignore[attr-defined]
         extra="forbid", use_enum_values=True, str_strip_whitespace=True
     )
-    return cast(TypeAdapter[list[dict[str, Any]]], TypeAdapter(list[row_type]))  # type: ignore[valid-type]
+    return cast(TypeAdapter[list[dict[str, Any]]], TypeAdapter(list[row_type]))
 
 
 @cache
@@ -321,7 +321,8 @@ def _cycles(parents: dict[str, str | None]) -> list[list[str]]:
 def _kept(tables: list[Table], rejected: list[set[int]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for t, gone in zip(tables, rejected):
-        counts[t.file] = counts.get(t.file, 0) + len(t.rows) - len(gone)
+        if t.rows or gone:
+            counts[t.file] = counts.get(t.file, 0) + len(t.rows) - len(gone)
     return {name: counts[name] for name in FILES if name in counts}
 
 

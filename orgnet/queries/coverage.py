@@ -271,8 +271,8 @@ def build_report(
             counts = rollup(facts[rule], tree, level, scope)
             for key in table:
                 c = counts.get(key)
-                checked, gaps = (c.checked, c.gaps) if c else (0, 0)
-                table[key][rule] = RuleCount(checked=checked, gaps=gaps, rate=rate(checked, gaps))
+                n_checked, n_gaps = (c.checked, c.gaps) if c else (0, 0)
+                table[key][rule] = RuleCount(checked=n_checked, gaps=n_gaps, rate=rate(n_checked, n_gaps))
         rollups[level] = table
     return CoverageReport(
         year=year, area=area, rules=rules,
