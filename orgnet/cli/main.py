@@ -96,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _emit(kpi.to_frame(), "table")
 
     figures: list[tuple[str, Callable[[], Any]]] = [
-        ("coverage_heatmap.png", lambda: cov.plot(kind="heatmap")),
+        ("coverage_heatmap.png", lambda: cov.plot(kind="heatmap", level="subdistrict" if args.scale != "city" else "district")),
         ("coverage_bars.png", lambda: cov.plot(kind="bars")),
         ("contact_chain.png", chain.plot),
         ("influence.png", inf.plot),

@@ -68,15 +68,16 @@ class KpiReport(BaseModel):
     social_workers: int
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per KPI: kpi, label (Chinese), value."""
+        """One row per KPI: kpi, label (Chinese), value (counts stay integers)."""
         from orgnet.plots.kpis import KPI_LABELS
 
+        values = self.model_dump(exclude={"year", "area"})
         return pd.DataFrame(
-            [
-                {"kpi": k, "label": KPI_LABELS.get(k, k), "value": v}
-                for k, v in self.model_dump(exclude={"year", "area"}).items()
-            ],
-            columns=["kpi", "label", "value"],
+            {
+                "kpi": list(values),
+                "label": [KPI_LABELS.get(k, k) for k in values],
+                "value": pd.Series(list(values.values()), dtype=object),
+            }
         )
 
     def plot(self, ax: Axes | None = None) -> Axes:
