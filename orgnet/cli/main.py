@@ -13,11 +13,10 @@ command line, where other users of the machine could read them).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +62,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     import orgnet
 
     t0 = time.perf_counter()
@@ -76,40 +73,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = net.load(ds, progress=not args.quiet)
     print(f"Loaded {sum(report.counts.values()):,} rows into the embedded store in {report.seconds:.1f}s.\n")
 
-    cov = net.coverage(args.year)
+    from orgnet.report import write_report
+
+    rep = write_report(net, out, year=args.year)
+    cov, inf, chain, kpi = rep.coverage, rep.influence, rep.chain, rep.kpis
     print(f"== 覆盖缺口 Coverage gaps, {args.year} ==")
     _emit(cov.to_frame().assign(rate=lambda f: f["rate"].map("{:.1%}".format)), "table")
 
-    inf = net.influence()
     print("\n== 结对共建影响力 Top units and orgs by influence ==")
     top = inf.to_frame().head(10)[["id", "name", "pairings", "districts", "cross_district", "activities", "pagerank"]]
     _emit(top.assign(pagerank=top["pagerank"].map("{:.4f}".format)), "table")
 
-    gaps = cov.rules["household_contact"].gaps
-    chain_start = gaps[0] if gaps else next(row["id"] for row in net.store.iter_nodes("Household"))
-    chain = net.contact_chain(chain_start)
-    print(f"\n== 三提三知 Contact chain of household {chain_start} (broken at: {chain.broken_at}) ==")
-    _emit(chain.to_frame(), "table")
+    if chain is not None:
+        print(f"\n== 三提三知 Contact chain of household {chain.start_id} (broken at: {chain.broken_at}) ==")
+        _emit(chain.to_frame(), "table")
 
-    kpi = net.kpis(args.year)
     print(f"\n== 指标 KPIs, {args.year} ==")
     _emit(kpi.to_frame(), "table")
-
-    figures: list[tuple[str, Callable[[], Any]]] = [
-        ("coverage_heatmap.png", lambda: cov.plot(kind="heatmap", level="subdistrict" if args.scale != "city" else "district")),
-        ("coverage_bars.png", lambda: cov.plot(kind="bars")),
-        ("contact_chain.png", chain.plot),
-        ("influence.png", inf.plot),
-        ("kpis.png", kpi.plot),
-    ]
-    saved = []
-    for name, draw in figures:
-        ax = draw()
-        ax.figure.savefig(out / name, dpi=120, bbox_inches="tight")
-        plt.close(ax.figure)
-        saved.append(name)
-    print(f"\nSaved {len(saved)} figures to {out.resolve()}: {', '.join(saved)}")
+    names = ", ".join(p.name for p in rep.figures)
+    print(f"\nSaved {len(rep.figures)} figures and summary.md to {out.resolve()}: {names}")
     print(f"Done in {time.perf_counter() - t0:.1f}s.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write every figure and a one-page summary for a stored network."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from orgnet.report import write_report
+
+    with _network(args) as net:
+        from orgnet.queries.coverage import default_year
+
+        year = args.year if args.year is not None else default_year(net.store)
+        rep = write_report(net, args.out, year=year, area=args.area, level=args.level)
+    print(f"wrote {len(rep.figures)} figures and summary.md to {Path(args.out).resolve()}")
     return 0
 
 
@@ -296,6 +295,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
     p.add_argument("--chinese", action="store_true", help="Chinese headers and file names")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("report", help="write every figure and a one-page summary (Markdown) into a folder")
+    source(p)
+    p.add_argument("--out", required=True)
+    p.add_argument("--year", type=int)
+    p.add_argument("--area")
+    p.add_argument("--level", choices=["district", "subdistrict"], help="rows of the coverage heat map")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write an empty .xlsx workbook to fill in, with help and drop-downs")
     p.add_argument("file")

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
+from strategies import networks
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
@@ -22,7 +23,6 @@ from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.influence import influence
 from orgnet.queries.kpis import kpis
-from strategies import networks
 
 YEAR = 2023
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
