@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any, cast
-
-from typing_extensions import NotRequired, TypedDict
+from typing import Annotated, Any, NotRequired, cast
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
+from typing_extensions import TypedDict
 
 from orgnet.errors import InvalidData, Reject
 from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkRow, NodeInfo
