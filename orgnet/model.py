@@ -283,6 +283,11 @@ def _enum_parser(enum: type[_Labelled]) -> BeforeValidator:
 
 def _to_id(value: Any) -> Any:
     """Accept ids as strings, or as whole numbers (spreadsheets turn codes into numbers)."""
+    if type(value) is str:
+        text = value.strip()
+        if text:
+            return text
+        raise PydanticCustomError("id", "expected an id (a non-empty string)")
     if isinstance(value, bool):
         raise PydanticCustomError("id", "expected an id (a non-empty string)")
     if isinstance(value, int):

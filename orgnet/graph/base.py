@@ -28,6 +28,7 @@ __all__ = [
     "ChangeSet",
     "GraphStore",
     "link_key",
+    "link_key_function",
 ]
 
 
@@ -80,21 +81,35 @@ class ChangeSet:
         )
 
 
+def link_key_function(rel_type: str) -> Callable[[dict[str, Any]], str]:
+    """The function giving :func:`link_key` for one relationship type."""
+    from orgnet.model import LINK_MODELS
+
+    keys = next((m.KEY for m in LINK_MODELS if m.TYPE == rel_type), ())
+    if not keys:
+        return lambda props: rel_type
+    if len(keys) == 1:
+        (only,) = keys
+        prefix = rel_type + "|"
+        return lambda props: prefix + str(props.get(only, ""))
+    return lambda props: rel_type + "|" + "|".join(str(props.get(k, "")) for k in keys)
+
+
 def link_key(rel_type: str, props: dict[str, Any]) -> str:
     """The identity of a link relationship between two nodes, as a string.
 
     Two rows with the same ends, type and key properties are the same
     relationship (``HOLDS_ROLE`` is keyed by ``role``, ``PAIRED_WITH`` by
     ``kind``, ``REGISTERED_WITH`` by ``year``).
-    """
-    from orgnet.model import LINK_MODELS
 
-    for model in LINK_MODELS:
-        if model.TYPE == rel_type:
-            if not model.KEY:
-                return rel_type
-            return rel_type + "|" + "|".join(str(props.get(k, "")) for k in model.KEY)
-    return rel_type
+    Examples
+    --------
+    >>> link_key("HOLDS_ROLE", {"role": "grid_leader", "since": "2023-01-01"})
+    'HOLDS_ROLE|grid_leader'
+    >>> link_key("CONTACTS", {})
+    'CONTACTS'
+    """
+    return link_key_function(rel_type)(props)
 
 
 @runtime_checkable

@@ -98,7 +98,7 @@ def _run(
     start = time.perf_counter()
     skip = on_error == "skip"
     tables, problems = _validate(raw_tables, skip=skip)
-    changes, counts, structural = plan_load(tables, store, skip=skip)
+    changes, counts, structural = plan_load(tables, store, mode=on_error)
     problems.extend(structural)
     bar = None
     callback: Callable[[int], None] | None = None
@@ -209,6 +209,8 @@ def validate_folder(source: str | Path, store: GraphStore | None = None) -> list
     """Every problem in a data folder or workbook, without writing anything.
 
     References are resolved within the data (and against ``store`` when given).
+    Rows that only refer to a bad row are not listed: fix what is listed and
+    they load.
 
     Examples
     --------
@@ -219,6 +221,13 @@ def validate_folder(source: str | Path, store: GraphStore | None = None) -> list
     """
     from orgnet.graph.memory import MemoryStore
 
-    tables, problems = _validate(read_source(source), skip=True)
-    _, _, structural = plan_load(tables, store if store is not None else MemoryStore(), skip=True)
+    raw = read_source(source)
+    tables, problems = _validate(raw, skip=True)
+    kept = {row["id"] for t in tables for row in t.rows if "id" in row}
+    failed = frozenset(
+        str(row["id"]).strip() for t in raw for row in t.rows if "id" in row and str(row["id"]).strip() not in kept
+    )
+    _, _, structural = plan_load(
+        tables, store if store is not None else MemoryStore(), mode="report", unchecked=failed
+    )
     return sorted([*problems, *structural], key=lambda p: (p.file, p.row, p.field))

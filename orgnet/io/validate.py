@@ -156,14 +156,20 @@ def _check_target(
 
 
 def plan_load(
-    tables: list[Table], store: GraphStore, *, skip: bool
+    tables: list[Table], store: GraphStore, *, mode: str = "raise", unchecked: frozenset[str] = frozenset()
 ) -> tuple[ChangeSet, dict[str, int], list[Reject]]:
     """Check the structural rules against the batch and the store, and plan the writes.
 
     Returns the change set, the number of rows kept per file, and the rejects.
-    Without ``skip``, any problem raises :class:`~orgnet.errors.InvalidData` and
-    nothing is planned.
+
+    ``mode``: ``"raise"`` raises :class:`~orgnet.errors.InvalidData` on any
+    problem, naming the root problems only; ``"report"`` returns those root
+    problems without raising (what ``validate`` shows); ``"skip"`` also rejects
+    every row that refers to a rejected row, until nothing changes, and plans
+    the rest. References to ``unchecked`` ids (rows that failed validation of
+    their own) are not reported again.
     """
+    skip = mode == "skip"
     problems: list[Reject] = []
     rejected: list[set[int]] = [set() for _ in tables]
 
@@ -234,6 +240,11 @@ def plan_load(
                 return None
             return f"{tables[hit[0]].source} row {tables[hit[0]].numbers[hit[1]]}"
 
+        def check(target: str, kinds: tuple[str, ...], level: str | None) -> tuple[str, str] | None:
+            if target in unchecked:
+                return None
+            return _check_target(resolve(target), target, kinds, level, dropped(target))
+
         for ti, t in enumerate(tables):
             model = FILES[t.file]
             gone = rejected[ti]
@@ -247,7 +258,7 @@ def plan_load(
                         if target is None:
                             continue
                         info = resolve(target)
-                        bad = _check_target(info, target, rel.target_kinds, rel.target_level, dropped(target))
+                        bad = check(target, rel.target_kinds, rel.target_level)
                         if bad is None and rel.type == "PART_OF" and info is not None:
                             if LEVEL_RANK.get(info.level or "", 99) >= LEVEL_RANK[row["level"]]:
                                 bad = ("level_order",
@@ -265,7 +276,7 @@ def plan_load(
                         (link.SOURCE, link.SOURCE_KINDS, None),
                         (link.TARGET, link.TARGET_KINDS, link.TARGET_LEVEL),
                     ):
-                        bad = _check_target(resolve(row[fname]), row[fname], kinds, level, dropped(row[fname]))
+                        bad = check(row[fname], kinds, level)
                         if bad is not None:
                             reject(ti, ri, fname, *bad)
                             break
@@ -285,9 +296,9 @@ def plan_load(
                                "UNDER would form a cycle: " + " -> ".join([*cycle, cycle[0]])
                                + "; an org cannot be under itself")
 
-        if not skip and problems:
+        if mode == "raise" and problems:
             raise InvalidData(sorted(problems, key=lambda p: (p.file, p.row, p.field)))
-        if sum(len(r) for r in rejected) == before:
+        if not skip or sum(len(r) for r in rejected) == before:
             break
 
     return _changes(tables, labels, rejected), _kept(tables, rejected), problems
