@@ -107,6 +107,24 @@ def neo4j_store() -> Iterator[Any]:
         s.close()
 
 
+@pytest.fixture(scope="session")
+def neo4j_server() -> tuple[str, tuple[str, str]]:
+    """URI and auth of the test server (``import conftest`` is ambiguous: other conftests exist)."""
+    return neo4j_settings()
+
+
+@pytest.fixture(scope="module")
+def neo4j_module_store() -> Iterator[Any]:
+    """One Neo4j store for a whole module (hypothesis reruns a test body); cleared before and after."""
+    s = open_neo4j_store()
+    s.clear()
+    try:
+        yield s
+    finally:
+        s.clear()
+        s.close()
+
+
 @pytest.fixture
 def golden_rows() -> dict[str, list[dict[str, Any]]]:
     import copy

@@ -1,0 +1,182 @@
+"""Load speed of the Neo4j store: batched UNWIND upserts against one MERGE per row.
+
+Generates ``orgnet.synth.city(scale="district", seed=0)`` (about 160,000
+entities: node rows plus relationship rows), validates it once in memory, then
+times :meth:`orgnet.graph.neo4j.Neo4jStore.apply` for several batch sizes and a
+naive loader that sends one ``MERGE`` per row (one query and one transaction
+each, from the same process) on a stratified sample. Prints entities per
+second for both and their ratio, and the end-to-end ``Network.load`` time
+(validation included).
+
+The target database is cleared (every ``Entity`` node) between runs: point it
+at a scratch database. It refuses to touch a database that already holds
+orgnet data unless ``--clear`` is given.
+
+Run::
+
+    scripts/neo4j-server start
+    python benchmarks/neo4j_load.py                     # bolt://127.0.0.1:7687
+    python benchmarks/neo4j_load.py --uri neo4j://host:7687 --sample 5000 --clear
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from typing import Any, LiteralString
+
+from orgnet.graph.base import ChangeSet
+from orgnet.graph.memory import MemoryStore
+from orgnet.graph.neo4j import Neo4jStore, _label, _rel_type
+
+
+class _Capture(MemoryStore):
+    """A memory store that keeps the change set a load hands it."""
+
+    changes: ChangeSet
+
+    def apply(self, changes: ChangeSet, **options: Any) -> None:
+        self.changes = changes
+
+
+def plan(scale: str, seed: int) -> ChangeSet:
+    """The validated change set of a synthetic city (what ``net.load`` would write)."""
+    import orgnet
+    from orgnet.io.load import load_records
+
+    capture = _Capture()
+    load_records(capture, orgnet.synth.city(scale, seed=seed))
+    return capture.changes
+
+
+def timed_apply(store: Neo4jStore, changes: ChangeSet, batch_size: int) -> float:
+    """Seconds to apply ``changes`` to an empty database."""
+    store.clear()
+    start = time.perf_counter()
+    store.apply(changes, batch_size=batch_size)
+    return time.perf_counter() - start
+
+
+def sample(changes: ChangeSet, size: int) -> list[tuple[LiteralString, dict[str, Any]]]:
+    """A stratified sample of about ``size`` rows, as (naive statement, parameters) in load order.
+
+    Each node label and each relationship group gives its share of rows;
+    relationships are taken among those whose two ends are in the sample, so
+    every statement writes something.
+    """
+    share = min(1.0, size / max(changes.size(), 1))
+    query: LiteralString
+    out: list[tuple[LiteralString, dict[str, Any]]] = []
+    kept: set[str] = set()
+    for label, rows in changes.nodes.items():
+        query = (  # the label comes from the closed set
+            f"MERGE (n:Entity {{id: $id}}) SET n = $props, n:{_label(label)}"
+        )
+        for row in rows[: math.ceil(share * len(rows))]:
+            kept.add(row["id"])
+            out.append((query, {"id": row["id"], "props": row}))
+    for batch in changes.field_rels:
+        query = (  # the type comes from the closed set
+            "MATCH (a:Entity {id: $src}) MATCH (b:Entity {id: $dst}) "
+            f"MERGE (a)-[:{_rel_type(batch.type)}]->(b)"
+        )
+        quota = math.ceil(share * len(batch.edges))
+        edges = [(s, d) for s, d in batch.edges if s in kept and d in kept][:quota]
+        out.extend((query, {"src": s, "dst": d}) for s, d in edges)
+    for rel_type, links in changes.links.items():
+        query = (  # the type comes from the closed set
+            "MATCH (a:Entity {id: $src}) MATCH (b:Entity {id: $dst}) "
+            f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = $props"
+        )
+        quota = math.ceil(share * len(links))
+        chosen = [r for r in links if r.src in kept and r.dst in kept][:quota]
+        out.extend((query, {"src": r.src, "dst": r.dst, "props": r.props}) for r in chosen)
+    return out
+
+
+def naive_load(store: Neo4jStore, statements: list[tuple[LiteralString, dict[str, Any]]]) -> float:
+    """Seconds to send every statement as its own auto-commit query, into an empty database."""
+    store.clear()
+    store.ensure_schema()
+    driver = store._driver  # the benchmark measures the driver directly, on purpose
+    start = time.perf_counter()
+    with driver.session(database=store.database) as session:
+        for query, params in statements:
+            session.run(query, params).consume()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--uri", default=os.environ.get("ORGNET_NEO4J_URI")
+                        or os.environ.get("NEO4J_URI") or "bolt://127.0.0.1:7687")
+    parser.add_argument("--user", default=os.environ.get("ORGNET_NEO4J_USER")
+                        or os.environ.get("NEO4J_USERNAME") or "neo4j")
+    parser.add_argument("--database", default=os.environ.get("NEO4J_DATABASE"))
+    parser.add_argument("--scale", default="district", choices=["tiny", "district", "city"])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sample", type=int, default=5_000, help="rows for the per-row MERGE loader")
+    parser.add_argument("--batch-sizes", default="1000,5000,10000,20000")
+    parser.add_argument("--repeat", type=int, default=2, help="timed runs per batch size (median shown)")
+    parser.add_argument("--clear", action="store_true", help="clear a database that already holds orgnet data")
+    args = parser.parse_args(argv)
+    password = (os.environ.get("ORGNET_NEO4J_PASSWORD") or os.environ.get("NEO4J_PASSWORD")
+                or "orgnet-test-password")
+
+    store = Neo4jStore(args.uri, auth=(args.user, password), database=args.database)
+    if store.counts() and not args.clear:
+        print(f"{store!r} already holds orgnet data; pass --clear to let the benchmark wipe it",
+              file=sys.stderr)
+        return 2
+    print(f"server: Neo4j {store.server_version} at {store.uri}, database {store.database!r}")
+
+    t0 = time.perf_counter()
+    changes = plan(args.scale, args.seed)
+    total = changes.size()
+    nodes = sum(len(r) for r in changes.nodes.values())
+    print(f"data: synth.city({args.scale!r}, seed={args.seed}): {total:,} entities "
+          f"({nodes:,} node rows, {total - nodes:,} relationship rows); validated in "
+          f"{time.perf_counter() - t0:.1f} s")
+
+    sizes = [int(s) for s in args.batch_sizes.split(",") if s.strip()]
+    warm = timed_apply(store, changes, sizes[0])  # compiles every statement once
+    print(f"\nwarm-up load (batch {sizes[0]:,}, cold query caches): {warm:.1f} s, {total / warm:,.0f} entities/s")
+    print("\nbatch-size sweep (fresh database each run, median of "
+          f"{args.repeat}):\n  {'batch':>7}  {'seconds':>8}  {'entities/s':>11}")
+    best: tuple[float, int] | None = None
+    for size in sizes:
+        runs = [timed_apply(store, changes, size) for _ in range(args.repeat)]
+        seconds = statistics.median(runs)
+        rate = total / seconds
+        print(f"  {size:>7,}  {seconds:>8.2f}  {rate:>11,.0f}")
+        if best is None or rate > best[0]:
+            best = (rate, size)
+    assert best is not None
+
+    import orgnet
+
+    store.clear()
+    with orgnet.connect(args.uri, auth=(args.user, password), database=args.database) as net:
+        start = time.perf_counter()
+        net.load(orgnet.synth.city(args.scale, seed=args.seed))
+        whole = time.perf_counter() - start
+    print(f"\nnet.load(...) end to end (generate + validate + write, default batch): {whole:.1f} s, "
+          f"{total / whole:,.0f} entities/s")
+
+    statements = sample(changes, args.sample)
+    seconds = naive_load(store, statements)
+    naive = len(statements) / seconds
+    print(f"\nper-row MERGE (one query per row, auto-commit), {len(statements):,}-row sample: "
+          f"{seconds:.1f} s, {naive:,.0f} entities/s")
+    print(f"batched store (batch {best[1]:,}): {best[0]:,.0f} entities/s = {best[0] / naive:.1f}x the per-row loader")
+    store.clear()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""KPI facts computed inside Neo4j, in one query.
+
+The KPIs are defined in :mod:`orgnet.queries.kpis`; the coverage rates they
+reuse come from :mod:`orgnet.queries._neo4j_coverage`. This module reads the
+rest — unit pairings, activities, sites, matters and social workers, each with
+the area it is anchored in — in one ``UNION ALL`` query, and returns the same
+:class:`~orgnet.queries.kpis.KpiFacts` as the memory side.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final, LiteralString
+
+from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID
+
+if TYPE_CHECKING:
+    from orgnet.graph.base import GraphStore
+    from orgnet.queries.kpis import KpiFacts
+
+__all__ = ["kpi_facts_neo4j", "KPI_QUERY"]
+
+_RAISER_GRID: Final[LiteralString] = (
+    "[(r)-[:RAISED]->(m) | CASE WHEN r:Household THEN "
+    + _HOUSEHOLD_GRID.replace("(h)", "(r)")
+    + " ELSE "
+    + _PERSON_GRID.replace("(p)", "(r)")
+    + " END][0]"
+)
+
+KPI_QUERY: Final[LiteralString] = (
+    "MATCH (u:Unit)-[:PAIRED_WITH]->(c) "
+    "WITH DISTINCT u, c WHERE $scope IS NULL OR c.id IN $scope "
+    "RETURN 'pairing' AS kind, [u.id, u.admin_level, c.id] AS row "
+    "UNION ALL "
+    "MATCH (a:Activity) WITH a, [(a)-[:LOCATED_IN]->(x) | x.id][0] AS area "
+    "WHERE $scope IS NULL OR area IN $scope "
+    "RETURN 'activity' AS kind, [a.id, a.date, area] AS row "
+    "UNION ALL "
+    "MATCH (s:Site) WITH s, [(s)-[:LOCATED_IN]->(x) | x.id][0] AS area "
+    "WHERE $scope IS NULL OR area IN $scope "
+    "RETURN 'site' AS kind, [s.id, s.standardized = true, area] AS row "
+    "UNION ALL "
+    "MATCH (m:Matter) WITH m, " + _RAISER_GRID + " AS grid "
+    "WHERE $scope IS NULL OR grid IN $scope "
+    "RETURN 'matter' AS kind, [m.id, m.category, m.created_at, m.closed_at, grid] AS row "
+    "UNION ALL "
+    "MATCH (p:Person) WHERE EXISTS { (p)-[:HOLDS_ROLE {role: 'social_worker'}]->() } "
+    "WITH p, " + _PERSON_GRID + " AS grid "
+    "WHERE $scope IS NULL OR grid IN $scope "
+    "RETURN 'social_worker' AS kind, [p.id, grid] AS row"
+)
+"""Every KPI fact as ``(kind, row)``; ``$scope`` prunes rows anchored outside it."""
+
+
+def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts:
+    """The KPI facts (beside the coverage facts), read from Neo4j in one query.
+
+    Parameters
+    ----------
+    store : Neo4jStore
+    scope : frozenset of str, optional
+        Area ids; facts anchored elsewhere stay on the server.
+
+    Returns
+    -------
+    KpiFacts
+        Rows sorted by id (and community), the same as the memory side's.
+
+    Examples
+    --------
+    >>> kpi_facts_neo4j(store, None).activities[:1]  # doctest: +SKIP
+    [('AC1', '2023-05-01', 'C1')]
+    """
+    from orgnet.graph.neo4j import Neo4jStore
+    from orgnet.queries.kpis import KpiFacts
+
+    assert isinstance(store, Neo4jStore)
+    facts = KpiFacts()
+    records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None)
+    for r in records:
+        kind, row = r["kind"], r["row"]
+        if kind == "pairing":
+            facts.unit_pairings.append((row[0], row[1], row[2]))
+        elif kind == "activity":
+            facts.activities.append((row[0], row[1], row[2]))
+        elif kind == "site":
+            facts.sites.append((row[0], bool(row[1]), row[2]))
+        elif kind == "matter":
+            facts.matters.append((row[0], row[1], row[2], row[3], row[4]))
+        else:
+            facts.social_workers.append((row[0], row[1]))
+    facts.unit_pairings.sort(key=lambda t: (t[0], t[2]))
+    facts.activities.sort(key=lambda t: t[0])
+    facts.sites.sort(key=lambda t: t[0])
+    facts.matters.sort(key=lambda t: t[0])
+    facts.social_workers.sort(key=lambda t: t[0])
+    return facts
