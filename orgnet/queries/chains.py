@@ -15,12 +15,15 @@ over every relationship, direction ignored; among the shortest, the one whose
 id sequence is lexicographically smallest; ``[]`` when none exists.
 
 The embedded backend walks parent pointers (PERFORMANCE.md: 450x faster than an
-undirected search) and finds paths by a breadth-first search from ``b`` that
-stops at ``a``'s layer, then steps greedily to the smallest id one layer closer.
+undirected search). It finds paths by a bidirectional breadth-first search, marks
+the nodes that lie on some shortest path, then steps greedily to the smallest id
+one layer closer: among equally short paths that gives the lexicographically
+smallest id sequence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
@@ -257,26 +260,44 @@ def _path_memory(store: MemoryStore, a: str, b: str) -> list[str]:
     if a == b:
         return [a]
 
-    def neighbours(n: str) -> set[str]:
-        return set(succ[n]) | set(pred[n])
+    def neighbours(n: str) -> Iterable[str]:
+        yield from succ[n]
+        yield from pred[n]
 
-    dist: dict[str, int] = {b: 0}
-    frontier = [b]
-    while frontier and a not in dist:
+    # Bidirectional breadth-first search, a whole layer at a time, the smaller side first.
+    da: dict[str, int] = {a: 0}
+    db: dict[str, int] = {b: 0}
+    layers_a: list[list[str]] = [[a]]
+    layers_b: list[list[str]] = [[b]]
+    meet: list[str] = []
+    while not meet:
+        grow_a = len(layers_a[-1]) <= len(layers_b[-1])
+        dist, other, layers = (da, db, layers_a) if grow_a else (db, da, layers_b)
+        depth = len(layers)
         nxt: list[str] = []
-        for n in frontier:
-            d = dist[n] + 1
+        for n in layers[-1]:
             for m in neighbours(n):
                 if m not in dist:
-                    dist[m] = d
+                    dist[m] = depth
                     nxt.append(m)
-        frontier = nxt
-    if a not in dist:
-        return []
+        if not nxt:
+            return []
+        layers.append(nxt)
+        # No node had both labels before this layer, so the distance is the sum of
+        # the two depths and the meeting nodes are those on the other side's last layer.
+        last = len(layers_b if grow_a else layers_a) - 1
+        meet = [m for m in nxt if other.get(m) == last]
+    ka, kb = len(layers_a) - 1, len(layers_b) - 1
+    # Nodes on a's side that lie on a shortest path: those that lead to a meeting node.
+    on_path = set(meet)
+    for i in range(ka - 1, 0, -1):
+        on_path.update(n for n in layers_a[i] if any(da.get(m) == i + 1 and m in on_path for m in neighbours(n)))
     path = [a]
     node = a
-    while node != b:
-        want = dist[node] - 1
-        node = min(m for m in neighbours(node) if dist.get(m) == want)
+    for i in range(1, ka + 1):
+        node = min(m for m in neighbours(node) if da.get(m) == i and m in on_path)
+        path.append(node)
+    for j in range(kb - 1, -1, -1):  # on b's side every step one closer to b is on a shortest path
+        node = min(m for m in neighbours(node) if db.get(m) == j)
         path.append(node)
     return path
