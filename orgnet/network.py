@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 
 from orgnet.graph import GraphStore, open_store
 from orgnet.io.dataset import Dataset
@@ -78,6 +79,34 @@ class Network:
     def clear(self) -> None:
         """Remove everything orgnet stored here."""
         self.store.clear()
+
+    def nodes(self, label: str, ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """The nodes of one label as a DataFrame (one row per node, by id), to join names to results.
+
+        Parameters
+        ----------
+        label : str
+            ``"Area"``, ``"Person"``, … (see :data:`orgnet.model.LABELS`).
+        ids : iterable of str, optional
+            Only these ids (in id order).
+
+        Examples
+        --------
+        >>> import orgnet
+        >>> from orgnet.model import Area
+        >>> net = orgnet.connect("memory://")
+        >>> _ = net.load([Area(id="ZJ", name="镇江市", level="city")])
+        >>> net.nodes("Area")[["id", "name"]].to_dict("records")
+        [{'id': 'ZJ', 'name': '镇江市'}]
+        """
+        from orgnet.model import FILES, LABELS
+
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}; the labels are {', '.join(sorted(LABELS))}")
+        wanted = set(ids) if ids is not None else None
+        rows = [r for r in self.store.iter_nodes(label) if wanted is None or r["id"] in wanted]
+        model = next(m for m in FILES.values() if getattr(m, "LABEL", None) == label)
+        return pd.DataFrame(rows, columns=list(model.model_fields))
 
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type."""

@@ -286,3 +286,13 @@ ACTORS = {
 }
 # id -> (members, communities, activities)
 ALLIANCES = {"AL1": (3, 3, 2), "AL2": (1, 1, 1)}
+
+# What each rate was computed over (KpiReport.denominators), by hand from the rows above.
+DENOMINATORS_2023 = {
+    "communities": 4, "matters": 4, "property_matters": 3, "closed_matters": 3,  # M1 M2 M3 M5; M1 M2 M5
+    "property_companies": 2, "registration_units": 4, "in_service_members": 3, "registered": 5,
+}
+DENOMINATORS_2023_D2 = {
+    "communities": 2, "matters": 1, "property_matters": 1, "closed_matters": 1,  # M2 only
+    "property_companies": 1, "registration_units": 2, "in_service_members": 1, "registered": 2,
+}

@@ -323,6 +323,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code = int(args.func(args))
+    except BrokenPipeError:  # `orgnet coverage | head`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

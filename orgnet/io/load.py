@@ -107,7 +107,7 @@ def _run(
     elif progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=changes.size(), unit="row", desc=f"loading into {store.uri}")
+        bar = tqdm(total=changes.size(), unit=" writes", desc=f"loading into {store.uri}")
         callback = bar.update
     try:
         store.apply(changes, batch_size=batch_size, progress=callback)

@@ -58,6 +58,9 @@ class ActorInfluence(BaseModel):
     activities: int
     pagerank: float
     betweenness: float
+    own_district: str | None = None
+    """The actor's own district (``None`` for one located at the city level or
+    nowhere: any pairing of such an actor counts as cross-district)."""
 
 
 class AllianceSummary(BaseModel):
@@ -197,6 +200,7 @@ def compute(proj: Projection, tree: AreaTree) -> InfluenceReport:
                 activities=len(activities.get(actor, ())),
                 pagerank=float(pagerank.get(actor, 0.0)),
                 betweenness=float(between.get(actor, 0.0)),
+                own_district=own,
             )
         )
     actors.sort(key=lambda a: (-a.pagerank, a.id))

@@ -66,12 +66,16 @@ class KpiReport(BaseModel):
     member_registration_rate: float
     report_rate: float
     social_workers: int
+    denominators: dict[str, int] = {}
+    """What each rate was computed over (communities, matters, property_matters,
+    closed_matters, property_companies, registration_units, in_service_members,
+    registered): a rate of 1.0 over nothing reads differently from one over 500."""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per KPI: kpi, label (Chinese), value (counts stay integers)."""
         from orgnet.plots.kpis import KPI_LABELS
 
-        values = self.model_dump(exclude={"year", "area"})
+        values = self.model_dump(exclude={"year", "area", "denominators"})
         return pd.DataFrame(
             {
                 "kpi": list(values),
@@ -166,8 +170,11 @@ def build_kpis(
 ) -> KpiReport:
     """The report from facts; the same code for every backend."""
 
+    checked_of: dict[str, int] = {}
+
     def rule_rate(rule: str) -> float:
         checked, gaps = tally(cover[rule], scope)
+        checked_of[rule] = checked
         return rate(checked, len(gaps))
 
     units = {u: lvl for u, lvl, c in facts.unit_pairings if in_scope((c,), scope)}
@@ -184,7 +191,7 @@ def build_kpis(
     def anchored(anchor: str | None) -> bool:
         return scope is None or (anchor is not None and anchor in scope)
 
-    return KpiReport(
+    report = KpiReport(
         year=year,
         area=area,
         pairing_coverage_rate=rule_rate("community_pairing"),
@@ -201,6 +208,17 @@ def build_kpis(
         report_rate=rule_rate("registration_report"),
         social_workers=len({p for p, grid in facts.social_workers if anchored(grid)}),
     )
+    report.denominators = {
+        "communities": checked_of["community_pairing"],
+        "matters": len(matters),
+        "property_matters": len(prop),
+        "closed_matters": len(closed),
+        "property_companies": checked_of["property_party_org"],
+        "registration_units": checked_of["unit_registration"],
+        "in_service_members": checked_of["member_registration"],
+        "registered": checked_of["registration_report"],
+    }
+    return report
 
 
 def _facts_memory(store: GraphStore) -> KpiFacts:

@@ -101,6 +101,7 @@ def test_golden_coverage_in_d1(net: Any) -> None:
 def test_golden_kpis(net: Any, area: str | None, expected: dict[str, Any]) -> None:
     report = kpis(net, YEAR, area=area).model_dump()
     assert report.pop("year") == YEAR and report.pop("area") == area
+    assert report.pop("denominators") == (golden.DENOMINATORS_2023 if area is None else golden.DENOMINATORS_2023_D2)
     assert list(report) == list(expected)
     for name, value in expected.items():
         if isinstance(value, float):
