@@ -126,9 +126,9 @@ class Network:
         """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""
         return contact_path(self.store, a, b)
 
-    def influence(self) -> InfluenceReport:
+    def influence(self, *, betweenness: str = "exact", samples: int = 1000, seed: int = 0) -> InfluenceReport:
         """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
-        return influence(self.store)
+        return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)
 
     def kpis(self, year: int | None = None, *, area: str | None = None) -> KpiReport:
         """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""

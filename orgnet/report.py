@@ -36,7 +36,7 @@ class Report:
     figures: list[Path] = field(default_factory=list)
 
 
-def build_report(net: Network, *, year: int, area: str | None = None) -> Report:
+def build_report(net: Network, *, year: int, area: str | None = None, betweenness: str = "exact") -> Report:
     """Compute coverage, influence, KPIs and one sample chain (a household no member contacts).
 
     Examples
@@ -51,7 +51,8 @@ def build_report(net: Network, *, year: int, area: str | None = None) -> Report:
     gaps = cov.rules["household_contact"].gaps
     start = gaps[0] if gaps else next((r["id"] for r in net.store.iter_nodes("Household")), None)
     return Report(
-        year=year, area=area, coverage=cov, influence=net.influence(), kpis=net.kpis(year, area=area),
+        year=year, area=area, coverage=cov, influence=net.influence(betweenness=betweenness),
+        kpis=net.kpis(year, area=area),
         chain=net.contact_chain(start) if start is not None else None,
     )
 
@@ -71,7 +72,7 @@ def _fmt(value: Any) -> str:
 
 
 def write_report(net: Network, out: str | Path, *, year: int, area: str | None = None,
-                 level: str | None = None) -> Report:
+                 level: str | None = None, betweenness: str = "exact") -> Report:
     """Write every figure and ``summary.md`` into ``out``.
 
     Parameters
@@ -85,6 +86,8 @@ def write_report(net: Network, out: str | Path, *, year: int, area: str | None =
     level : {"district", "subdistrict"}, optional
         Rows of the coverage heat map; by default subdistricts when the data
         covers one district, else districts.
+    betweenness : {"exact", "sample"}
+        See :func:`orgnet.queries.influence.influence`.
 
     Returns
     -------
@@ -95,7 +98,7 @@ def write_report(net: Network, out: str | Path, *, year: int, area: str | None =
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    rep = build_report(net, year=year, area=area)
+    rep = build_report(net, year=year, area=area, betweenness=betweenness)
     cov = rep.coverage
     if level is None:
         filled = [d for d, per in cov.by_district.items() if any(c.checked for c in per.values())]

@@ -75,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from orgnet.report import write_report
 
-    rep = write_report(net, out, year=args.year)
+    rep = write_report(net, out, year=args.year, betweenness="sample" if args.scale == "city" else "exact")
     cov, inf, chain, kpi = rep.coverage, rep.influence, rep.chain, rep.kpis
     print(f"== 覆盖缺口 Coverage gaps, {args.year} ==")
     _emit(cov.to_frame().assign(rate=lambda f: f["rate"].map("{:.1%}".format)), "table")
@@ -107,7 +107,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         from orgnet.queries.coverage import default_year
 
         year = args.year if args.year is not None else default_year(net.store)
-        rep = write_report(net, args.out, year=year, area=args.area, level=args.level)
+        rep = write_report(net, args.out, year=year, area=args.area, level=args.level,
+                           betweenness=args.betweenness)
     print(f"wrote {len(rep.figures)} figures and summary.md to {Path(args.out).resolve()}")
     return 0
 
@@ -162,7 +163,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def cmd_influence(args: argparse.Namespace) -> int:
     with _network(args) as net:
-        report = net.influence()
+        report = net.influence(betweenness=args.betweenness, samples=args.samples)
         frame = report.alliances_frame() if args.alliances else report.to_frame().head(args.top)
         _emit(frame, args.format)
     return 0
@@ -225,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", metavar="FOLDER", help="load this data folder or .xlsx into memory and query it")
         p.add_argument("--database", help="Neo4j database (default $NEO4J_DATABASE or the server's default)")
 
+    def betweenness_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--betweenness", choices=["exact", "sample"], default="exact",
+                       help="exact (default) or estimated from --samples sources: exact takes minutes on a whole city")
+        p.add_argument("--samples", type=int, default=1000)
+
     def output(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -272,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     output(p)
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--alliances", action="store_true", help="show alliances instead")
+    betweenness_options(p)
     p.set_defaults(func=cmd_influence)
 
     p = sub.add_parser("kpis", help="the seed document's figures")
@@ -302,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int)
     p.add_argument("--area")
     p.add_argument("--level", choices=["district", "subdistrict"], help="rows of the coverage heat map")
+    betweenness_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write an empty .xlsx workbook to fill in, with help and drop-downs")
