@@ -1,128 +1,14 @@
-"""Shared fixtures: one ``store`` fixture parametrised over both backends.
-
-The Neo4j backend runs against a real server: ``ORGNET_NEO4J_URI`` (with
-``ORGNET_NEO4J_USER`` / ``ORGNET_NEO4J_PASSWORD``) when set, else the project's
-own server started once per session by ``scripts/neo4j-server start``. When no
-server can be had, Neo4j tests FAIL under CI (``CI`` set) and are skipped loudly
-on a developer's machine.
-"""
+"""Fixtures for tests/: the hand-worked golden network. Backend fixtures are in the root conftest.py."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-DEFAULT_PASSWORD = "orgnet-test-password"
-
-
-def _neo4j_settings() -> tuple[str, tuple[str, str]]:
-    """URI and auth of the Neo4j server for tests, starting the project's own if needed."""
-    uri = os.environ.get("ORGNET_NEO4J_URI")
-    user = os.environ.get("ORGNET_NEO4J_USER", "neo4j")
-    password = os.environ.get("ORGNET_NEO4J_PASSWORD", DEFAULT_PASSWORD)
-    if not uri:
-        proc = subprocess.run(
-            [str(ROOT / "scripts" / "neo4j-server"), "start"],
-            capture_output=True, text=True, timeout=600,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError("scripts/neo4j-server start failed:\n" + proc.stderr[-3000:])
-        uri = proc.stdout.strip().splitlines()[-1]
-    return uri, (user, password)
-
-
-_NEO4J: dict[str, Any] = {}
-
-
-def neo4j_settings() -> tuple[str, tuple[str, str]]:
-    """Cached :func:`_neo4j_settings`; fails in CI, skips loudly elsewhere."""
-    if "error" in _NEO4J:
-        _unavailable(_NEO4J["error"])
-    if "uri" not in _NEO4J:
-        try:
-            _NEO4J["uri"], _NEO4J["auth"] = _neo4j_settings()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            _NEO4J["error"] = f"{type(exc).__name__}: {exc}"
-            _unavailable(_NEO4J["error"])
-    return _NEO4J["uri"], _NEO4J["auth"]
-
-
-def _unavailable(reason: str) -> None:
-    message = f"Neo4j is not available for the tests: {reason}"
-    if os.environ.get("CI"):
-        pytest.fail(message + " (CI must run the Neo4j tests)", pytrace=False)
-    warnings.warn(message + " -- SKIPPING every Neo4j test", stacklevel=2)
-    pytest.skip("NEO4J UNAVAILABLE: " + reason)
-
-
-def open_neo4j_store() -> Any:
-    from orgnet.graph.neo4j import Neo4jStore
-
-    uri, auth = neo4j_settings()
-    return Neo4jStore(uri, auth=auth)
-
-
-@pytest.fixture(params=["memory", "neo4j"])
-def store(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """An empty store of each backend; the Neo4j one is cleared before and after."""
-    if request.param == "memory":
-        from orgnet.graph.memory import MemoryStore
-
-        yield MemoryStore()
-        return
-    s = open_neo4j_store()
-    s.clear()
-    try:
-        yield s
-    finally:
-        s.clear()
-        s.close()
-
-
-@pytest.fixture
-def memory_store() -> Any:
-    from orgnet.graph.memory import MemoryStore
-
-    return MemoryStore()
-
-
-@pytest.fixture
-def neo4j_store() -> Iterator[Any]:
-    s = open_neo4j_store()
-    s.clear()
-    try:
-        yield s
-    finally:
-        s.clear()
-        s.close()
-
-
-@pytest.fixture(scope="session")
-def neo4j_server() -> tuple[str, tuple[str, str]]:
-    """URI and auth of the test server (``import conftest`` is ambiguous: other conftests exist)."""
-    return neo4j_settings()
-
-
-@pytest.fixture(scope="module")
-def neo4j_module_store() -> Iterator[Any]:
-    """One Neo4j store for a whole module (hypothesis reruns a test body); cleared before and after."""
-    s = open_neo4j_store()
-    s.clear()
-    try:
-        yield s
-    finally:
-        s.clear()
-        s.close()
 
 
 @pytest.fixture
@@ -132,10 +18,3 @@ def golden_rows() -> dict[str, list[dict[str, Any]]]:
     import golden
 
     return copy.deepcopy(golden.ROWS)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if "error" in _NEO4J:
-        terminalreporter.write_line(
-            f"WARNING: Neo4j tests did not run: {_NEO4J['error']}", red=True, bold=True
-        )

@@ -275,10 +275,10 @@ class Neo4jStore:
 
     Examples
     --------
-    >>> store = Neo4jStore("bolt://127.0.0.1:7687", auth=("neo4j", "secret"))  # doctest: +SKIP
-    >>> store.counts()  # doctest: +SKIP
+    >>> store = Neo4jStore(uri, auth=auth)  # e.g. "bolt://127.0.0.1:7687", ("neo4j", "secret")
+    >>> store.counts()
     {}
-    >>> store.close()  # doctest: +SKIP
+    >>> store.close()
     """
 
     backend: ClassVar[str] = "neo4j"
@@ -422,7 +422,9 @@ class Neo4jStore:
 
         Examples
         --------
-        >>> store.run("MATCH (n:Area {level: $level}) RETURN count(n) AS n", level="grid")  # doctest: +SKIP
+        >>> from orgnet.graph.base import ChangeSet
+        >>> store.apply(ChangeSet(nodes={"Area": [{"id": f"G{i}", "level": "grid"} for i in range(3)]}))
+        >>> store.run("MATCH (n:Area {level: $level}) RETURN count(n) AS n", level="grid")
         [<Record n=3>]
         """
         import neo4j
@@ -455,7 +457,7 @@ class Neo4jStore:
 
         Examples
         --------
-        >>> store.ensure_schema()  # doctest: +SKIP
+        >>> store.ensure_schema()
         """
         if self._schema_ready:
             return
@@ -490,8 +492,8 @@ class Neo4jStore:
         Examples
         --------
         >>> from orgnet.graph.base import ChangeSet
-        >>> store.apply(ChangeSet(nodes={"Area": [{"id": "ZJ", "level": "city"}]}))  # doctest: +SKIP
-        >>> store.counts()  # doctest: +SKIP
+        >>> store.apply(ChangeSet(nodes={"Area": [{"id": "ZJ", "level": "city"}]}))
+        >>> store.counts()
         {'Area': 1}
         """
         size = batch_size or self.batch_size
@@ -559,7 +561,9 @@ class Neo4jStore:
 
         Examples
         --------
-        >>> store.delete(["ZJ", "no-such-id"])  # doctest: +SKIP
+        >>> from orgnet.graph.base import ChangeSet
+        >>> store.apply(ChangeSet(nodes={"Area": [{"id": "ZJ", "level": "city"}]}))
+        >>> store.delete(["ZJ", "no-such-id"])
         1
         """
         unique = list(dict.fromkeys(ids))
@@ -576,8 +580,8 @@ class Neo4jStore:
 
         Examples
         --------
-        >>> store.clear()  # doctest: +SKIP
-        >>> store.counts()  # doctest: +SKIP
+        >>> store.clear()
+        >>> store.counts()
         {}
         """
         while True:
@@ -592,7 +596,9 @@ class Neo4jStore:
 
         Examples
         --------
-        >>> store.lookup(["ZJ", "nope"])  # doctest: +SKIP
+        >>> from orgnet.graph.base import ChangeSet
+        >>> store.apply(ChangeSet(nodes={"Area": [{"id": "ZJ", "level": "city"}]}))
+        >>> store.lookup(["ZJ", "nope"])
         {'ZJ': NodeInfo(label='Area', level='city')}
         """
         wanted = list(dict.fromkeys(ids))

@@ -22,7 +22,7 @@ Examples
 >>> net = orgnet.connect("memory://")
 >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
 >>> ax = plot_kpis(net.kpis(2023))
->>> ax.figure.savefig("kpis.png")  # doctest: +SKIP
+>>> ax.figure.savefig("kpis.png")
 >>> plt.close("all")
 """
 

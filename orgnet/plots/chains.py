@@ -71,7 +71,7 @@ def plot_chain(chain: Chain, ax: Axes | None = None) -> Axes:
     >>> ax = plot_chain(chain)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['户', '楼栋', '网格', '社区', '街道', '区县', '市']
-    >>> ax.figure.savefig("chain.png")  # doctest: +SKIP
+    >>> ax.figure.savefig("chain.png")
     >>> plt.close("all")
     """
     require_matplotlib()

@@ -82,7 +82,7 @@ def plot_coverage(
     >>> ax = report.plot(kind="bars")
     >>> len(ax.get_yticks()) == len(report.rules)
     True
-    >>> ax.figure.savefig("coverage.png")  # doctest: +SKIP
+    >>> ax.figure.savefig("coverage.png")
     >>> plt.close("all")
     """
     if kind not in KINDS:

@@ -77,7 +77,7 @@ def plot_influence(report: InfluenceReport, ax: Axes | None = None, *, top: int 
     >>> ax = plot_influence(net.influence(), top=20)
     >>> sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() == "actors")
     20
-    >>> ax.figure.savefig("influence.png")  # doctest: +SKIP
+    >>> ax.figure.savefig("influence.png")
     >>> plt.close("all")
     """
     if top < 1:

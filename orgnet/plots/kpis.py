@@ -96,7 +96,7 @@ def plot_kpis(report: KpiReport, ax: Axes | None = None) -> Axes:
     ['结对共建覆盖率', '订单完成率']
     >>> len(ax.figure.axes)
     2
-    >>> ax.figure.savefig("kpis.png")  # doctest: +SKIP
+    >>> ax.figure.savefig("kpis.png")
     >>> plt.close("all")
     """
     require_matplotlib()

@@ -45,8 +45,8 @@ def projection_neo4j(store: GraphStore) -> Projection:
 
     Examples
     --------
-    >>> proj = projection_neo4j(store)  # doctest: +SKIP
-    >>> proj.edges[0]  # doctest: +SKIP
+    >>> proj = projection_neo4j(store)
+    >>> proj.edges[0]
     ('O-U1', 'AC3', 'ORGANIZED')
     """
     from orgnet.graph.neo4j import Neo4jStore

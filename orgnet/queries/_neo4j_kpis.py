@@ -68,7 +68,7 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts
 
     Examples
     --------
-    >>> kpi_facts_neo4j(store, None).activities[:1]  # doctest: +SKIP
+    >>> kpi_facts_neo4j(store, None).activities[:1]
     [('AC1', '2023-05-01', 'C1')]
     """
     from orgnet.graph.neo4j import Neo4jStore

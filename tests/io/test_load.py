@@ -251,3 +251,17 @@ def test_skip_explains_cascaded_rejects(store: Any, golden_rows: dict[str, list[
     h1 = next(r for r in report.rejects if r.file == "households" and r.row == 1)
     assert h1.type == "rejected_reference"
     assert h1.reason == "refers to 'B1', which was rejected (buildings row 1)"
+
+
+def test_every_chinese_header_maps_to_one_field_and_round_trips(tmp_path: Path, store: Any,
+                                                                golden_rows: dict[str, list[dict[str, Any]]]) -> None:
+    from orgnet.io.headers import CHINESE_HEADERS, column_map
+    from orgnet.model import FILES
+
+    for file, fields in CHINESE_HEADERS.items():
+        mapping = column_map(file)
+        for field, names in fields.items():
+            assert field in FILES[file].model_fields, (file, field)
+            assert all(mapping[n] == field for n in names), (file, field)
+    folder = Dataset(golden_rows).write(tmp_path, chinese_headers=True)
+    assert load_folder(store, folder).counts == Dataset(golden_rows).counts()
