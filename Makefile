@@ -15,7 +15,7 @@ typecheck: install
 	$(PYTHON) -m mypy
 
 lint: install
-	$(PYTHON) -m ruff check orgnet tests benchmarks
+	$(PYTHON) -m ruff check orgnet tests benchmarks conftest.py
 
 check: lint typecheck test
 
