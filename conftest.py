@@ -17,6 +17,7 @@ import os
 import subprocess
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,18 @@ def open_neo4j_store() -> Any:
     return Neo4jStore(uri, auth=auth)
 
 
+@contextmanager
+def cleared_neo4j_store() -> Iterator[Any]:
+    """A store on the test server, empty when handed out and emptied and closed afterwards."""
+    s = open_neo4j_store()
+    s.clear()
+    try:
+        yield s
+    finally:
+        s.clear()
+        s.close()
+
+
 @pytest.fixture(params=["memory", "neo4j"])
 def store(request: pytest.FixtureRequest) -> Iterator[Any]:
     """An empty store of each backend; the Neo4j one is cleared before and after."""
@@ -82,13 +95,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[Any]:
 
         yield MemoryStore()
         return
-    s = open_neo4j_store()
-    s.clear()
-    try:
+    with cleared_neo4j_store() as s:
         yield s
-    finally:
-        s.clear()
-        s.close()
 
 
 @pytest.fixture
@@ -100,13 +108,8 @@ def memory_store() -> Any:
 
 @pytest.fixture
 def neo4j_store() -> Iterator[Any]:
-    s = open_neo4j_store()
-    s.clear()
-    try:
+    with cleared_neo4j_store() as s:
         yield s
-    finally:
-        s.clear()
-        s.close()
 
 
 @pytest.fixture(scope="session")
@@ -118,13 +121,8 @@ def neo4j_server() -> tuple[str, tuple[str, str]]:
 @pytest.fixture(scope="module")
 def neo4j_module_store() -> Iterator[Any]:
     """One Neo4j store for a whole module (hypothesis reruns a test body); cleared before and after."""
-    s = open_neo4j_store()
-    s.clear()
-    try:
+    with cleared_neo4j_store() as s:
         yield s
-    finally:
-        s.clear()
-        s.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -150,21 +148,16 @@ def _doctest_setup(request: pytest.FixtureRequest, doctest_namespace: dict[str, 
         yield
         return
     uri, auth = neo4j_settings()
-    s = open_neo4j_store()
-    s.clear()
-    if ".queries._neo4j" in name:  # the query modules' examples use the hand-worked network
-        import sys
+    with cleared_neo4j_store() as s:
+        if ".queries._neo4j" in name:  # the query modules' examples use the hand-worked network
+            import sys
 
-        sys.path.insert(0, str(ROOT / "tests"))
-        import golden
+            sys.path.insert(0, str(ROOT / "tests"))
+            import golden
 
-        from orgnet.io import Dataset
-        from orgnet.io.load import load_records
+            from orgnet.io import Dataset
+            from orgnet.io.load import load_records
 
-        load_records(s, Dataset(golden.ROWS))
-    doctest_namespace.update(uri=uri, auth=auth, store=s)
-    try:
+            load_records(s, Dataset(golden.ROWS))
+        doctest_namespace.update(uri=uri, auth=auth, store=s)
         yield
-    finally:
-        s.clear()
-        s.close()

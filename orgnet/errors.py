@@ -6,6 +6,7 @@ a missing id::
 
     OrgnetError
     ├── InvalidData (ValueError)        a record or file breaks the data format
+    ├── InvalidArgument (ValueError)    a function got an option it does not take
     ├── NotFound (KeyError)             an id that is not in the graph
     ├── UnsupportedURI (ValueError)     connect() got a URI it cannot open
     ├── StoreError (RuntimeError)       the store failed while reading or writing
@@ -28,6 +29,7 @@ __all__ = [
     "OrgnetError",
     "InvalidData",
     "Reject",
+    "InvalidArgument",
     "NotFound",
     "UnsupportedURI",
     "StoreError",
@@ -99,6 +101,12 @@ class InvalidData(OrgnetError, ValueError):
             "and get the rejected ones in LoadReport.rejects."
         )
         super().__init__("\n".join(lines))
+
+
+class InvalidArgument(OrgnetError, ValueError):
+    """A function or command got an option value it does not take; the message lists the valid ones."""
+
+    code = "invalid_argument"
 
 
 class NotFound(OrgnetError, KeyError):

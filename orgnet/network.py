@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from orgnet.errors import InvalidArgument
 from orgnet.graph import GraphStore, open_store
 from orgnet.io.dataset import Dataset
 from orgnet.io.load import LoadReport, OnError, load_folder, load_records
@@ -102,7 +103,7 @@ class Network:
         from orgnet.model import FILES, LABELS
 
         if label not in LABELS:
-            raise ValueError(f"unknown label {label!r}; the labels are {', '.join(sorted(LABELS))}")
+            raise InvalidArgument(f"unknown label {label!r}; the labels are {', '.join(sorted(LABELS))}")
         wanted = set(ids) if ids is not None else None
         rows = [r for r in self.store.iter_nodes(label) if wanted is None or r["id"] in wanted]
         model = next(m for m in FILES.values() if getattr(m, "LABEL", None) == label)

@@ -111,3 +111,17 @@ def test_closed_sets() -> None:
         "areas", "orgs", "units", "buildings", "households", "people", "alliances", "activities",
         "matters", "sites", "roles", "contacts", "pairings", "registrations", "alliance_members", "organizers",
     ]
+
+
+def test_argument_errors_share_the_root() -> None:
+    import orgnet
+    from orgnet.errors import InvalidArgument, OrgnetError
+
+    net = orgnet.connect("memory://")
+    for call in (lambda: net.influence(betweenness="approx"), lambda: net.nodes("Nope"),
+                 lambda: net.load([], on_error="ignore"),  # type: ignore[arg-type]
+                 lambda: orgnet.synth.city("planet")):
+        with pytest.raises(InvalidArgument) as info:
+            call()
+        assert isinstance(info.value, OrgnetError) and isinstance(info.value, ValueError)
+        assert info.value.code == "invalid_argument"

@@ -136,9 +136,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         elif args.gaps:
             rule = report.rules.get(args.gaps)
             if rule is None:
+                from orgnet.errors import InvalidArgument
                 from orgnet.queries.coverage import RULES
 
-                raise ValueError(f"unknown rule {args.gaps!r}; the rules are {', '.join(RULES)}")
+                raise InvalidArgument(f"unknown rule {args.gaps!r}; the rules are {', '.join(RULES)}")
             print("\n".join(rule.gaps))
         else:
             _emit(report.to_frame(), args.format)
@@ -186,7 +187,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     import orgnet
 
     ds = orgnet.synth.city(args.scale, seed=args.seed, year=args.year)
-    out = ds.write(args.out, format=args.format, chinese_headers=args.chinese)
+    out = ds.write(args.out, format=args.format, chinese_headers=args.chinese, chinese_values=args.chinese)
     print(f"wrote {ds.total():,} rows ({args.scale}, seed {args.seed}) to {out}")
     return 0
 
@@ -300,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--year", type=int, default=DEFAULT_YEAR)
     p.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv")
-    p.add_argument("--chinese", action="store_true", help="Chinese headers and file names")
+    p.add_argument("--chinese", action="store_true", help="Chinese headers, file names and coded values")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("report", help="write every figure and a one-page summary (Markdown) into a folder")

@@ -40,6 +40,7 @@ from orgnet.errors import (
     AuthFailed,
     ConnectionFailed,
     DatabaseNotFound,
+    InvalidArgument,
     ServerTooOld,
     StoreError,
 )
@@ -71,14 +72,14 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z_]*$")
 def _label(label: str) -> str:
     """``label`` when it is one of the model's node labels; else ``ValueError``."""
     if label not in LABELS or not _NAME.match(label):
-        raise ValueError(f"{label!r} is not a node label of orgnet.model ({', '.join(sorted(LABELS))})")
+        raise InvalidArgument(f"{label!r} is not a node label of orgnet.model ({', '.join(sorted(LABELS))})")
     return label
 
 
 def _rel_type(rel_type: str) -> str:
     """``rel_type`` when it is one of the model's relationship types; else ``ValueError``."""
     if rel_type not in REL_TYPES or not _NAME.match(rel_type):
-        raise ValueError(
+        raise InvalidArgument(
             f"{rel_type!r} is not a relationship type of orgnet.model ({', '.join(sorted(REL_TYPES))})"
         )
     return rel_type
@@ -304,7 +305,7 @@ class Neo4jStore:
         self._database: str | None = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size: int = batch_size or DEFAULT_BATCH_SIZE
         if self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive number of rows, not {batch_size!r}")
+            raise InvalidArgument(f"batch_size must be a positive number of rows, not {batch_size!r}")
         self.queries_sent: int = 0
         """Queries sent to the server so far (tests use it to prove a bounded number per call)."""
         self._schema_ready = False
@@ -498,7 +499,7 @@ class Neo4jStore:
         """
         size = batch_size or self.batch_size
         if size < 1:
-            raise ValueError(f"batch_size must be a positive number of rows, not {batch_size!r}")
+            raise InvalidArgument(f"batch_size must be a positive number of rows, not {batch_size!r}")
         for label in changes.nodes:  # every name is checked before anything is written
             _label(label)
         for rel_type in [*(b.type for b in changes.field_rels), *changes.links]:

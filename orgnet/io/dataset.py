@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from orgnet.errors import InvalidArgument
 from orgnet.model import FILES, Record
 
 __all__ = ["Dataset"]
@@ -39,7 +40,7 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         self._tables: dict[str, list[dict[str, Any]]] = {}
         for name, rows in (tables or {}).items():
             if name not in FILES:
-                raise ValueError(
+                raise InvalidArgument(
                     f"unknown file {name!r}; a data set holds only {', '.join(FILES)}"
                 )
             self._tables[name] = list(rows)
@@ -80,7 +81,8 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         inner = ", ".join(f"{k}={v}" for k, v in self.counts().items())
         return f"Dataset({inner})"
 
-    def write(self, folder: str | Path, *, format: str = "csv", chinese_headers: bool = False) -> Path:
+    def write(self, folder: str | Path, *, format: str = "csv", chinese_headers: bool = False,
+              chinese_values: bool = False) -> Path:
         """Write the data set as a data folder (``csv`` or ``jsonl``) or one ``xlsx`` workbook.
 
         Parameters
@@ -90,7 +92,10 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
             workbook's path.
         format : {"csv", "jsonl", "xlsx"}
         chinese_headers : bool
-            Write Chinese column headers (编号, 名称, …) instead of English ones.
+            Write Chinese column headers (编号, 名称, …) and file names (区域.csv, …).
+        chinese_values : bool
+            Write coded values as their Chinese labels (网格, 在职, 条块结对, …) and
+            yes/no as 是/否; they load back to the same identifiers.
 
         Returns
         -------
@@ -107,4 +112,5 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         """
         from orgnet.io.writers import write_dataset
 
-        return write_dataset(self, Path(folder), format=format, chinese_headers=chinese_headers)
+        return write_dataset(self, Path(folder), format=format, chinese_headers=chinese_headers,
+                             chinese_values=chinese_values)

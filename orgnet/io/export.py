@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from orgnet.errors import InvalidArgument
 from orgnet.graph.base import GraphStore, link_key
 from orgnet.io.dataset import Dataset
 from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
@@ -85,7 +86,7 @@ def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
     """
     fmt = format or {".graphml": "graphml", ".gexf": "gexf", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
     if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise InvalidArgument(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "csv":
         return to_dataset(store).write(path, format="csv")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from orgnet.errors import InvalidData, Reject
+from orgnet.errors import InvalidArgument, InvalidData, Reject
 from orgnet.graph.base import GraphStore
 from orgnet.io.dataset import Dataset
 from orgnet.io.readers import RawTable, read_source
@@ -70,7 +70,7 @@ class LoadReport(BaseModel):
 
 def _check_on_error(on_error: str) -> None:
     if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        raise InvalidArgument(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
 def _validate(raw_tables: list[RawTable], *, skip: bool) -> tuple[list[Table], list[Reject]]:

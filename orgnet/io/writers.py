@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orgnet.errors import InvalidArgument
 from orgnet.io.headers import chinese_header
 from orgnet.model import FILES
 
@@ -25,15 +26,39 @@ def cell(value: Any) -> Any:
     return value
 
 
+def _value_maps(name: str) -> dict[str, dict[Any, str]]:
+    """Per field of a file, identifier -> Chinese label (enums) or bool -> 是/否."""
+    from orgnet.io.template import _enum_of
+
+    maps: dict[str, dict[Any, str]] = {}
+    for field, info in FILES[name].model_fields.items():
+        enum = _enum_of(info.annotation)
+        if enum is not None:
+            maps[field] = {m.value: m.label for m in enum}
+        elif info.annotation is bool or field in ("is_member", "standardized", "reported"):
+            maps[field] = {True: "是", False: "否"}
+    return maps
+
+
+def _chinese_rows(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    maps = _value_maps(name)
+    return [{k: maps[k].get(v, v) if k in maps else v for k, v in row.items()} for row in rows]
+
+
 def _headers(name: str, chinese: bool) -> tuple[list[str], list[str]]:
     fields = list(FILES[name].model_fields)
     return fields, [chinese_header(name, f) for f in fields] if chinese else fields
 
 
-def write_dataset(ds: Dataset, target: Path, *, format: str = "csv", chinese_headers: bool = False) -> Path:
+def write_dataset(ds: Dataset, target: Path, *, format: str = "csv", chinese_headers: bool = False,
+                  chinese_values: bool = False) -> Path:
     """Write ``ds``; see :meth:`orgnet.io.Dataset.write`."""
     if format not in ("csv", "jsonl", "xlsx"):
-        raise ValueError(f"format must be 'csv', 'jsonl' or 'xlsx', not {format!r}")
+        raise InvalidArgument(f"format must be 'csv', 'jsonl' or 'xlsx', not {format!r}")
+    if chinese_values:
+        from orgnet.io.dataset import Dataset as _Dataset
+
+        ds = _Dataset({name: _chinese_rows(name, ds[name]) for name in ds})
     if format == "xlsx":
         return _write_xlsx(ds, target, chinese_headers)
     target.mkdir(parents=True, exist_ok=True)

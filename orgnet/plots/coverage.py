@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from orgnet.errors import InvalidArgument
 from orgnet.plots._base import RATE_CMAP, ink_for, new_axes, percent, root_figure
 from orgnet.plots.fonts import apply_cjk_font, cjk_context, require_matplotlib
 from orgnet.queries.coverage import RULE_LABELS, RULES
@@ -86,9 +87,9 @@ def plot_coverage(
     >>> plt.close("all")
     """
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}, not {kind!r}")
+        raise InvalidArgument(f"kind must be one of {', '.join(map(repr, KINDS))}, not {kind!r}")
     if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(map(repr, LEVELS))}, not {level!r}")
+        raise InvalidArgument(f"level must be one of {', '.join(map(repr, LEVELS))}, not {level!r}")
     require_matplotlib()
     with cjk_context():
         if kind == "bars":

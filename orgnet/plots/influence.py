@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from orgnet.errors import InvalidArgument
 from orgnet.plots._base import new_axes, root_figure
 from orgnet.plots.fonts import apply_cjk_font, cjk_context, require_matplotlib
 
@@ -81,7 +82,7 @@ def plot_influence(report: InfluenceReport, ax: Axes | None = None, *, top: int 
     >>> plt.close("all")
     """
     if top < 1:
-        raise ValueError(f"top must be at least 1, not {top}")
+        raise InvalidArgument(f"top must be at least 1, not {top}")
     require_matplotlib()
     with cjk_context():
         if ax is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, LiteralString
 
-from orgnet.errors import NotFound
+from orgnet.errors import InvalidArgument, NotFound
 from orgnet.model import LABELS
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def chain_neo4j(store: GraphStore, node_id: str) -> Chain:
     r = records[0]
     label = r["label"]
     if label not in ("Household", "Person", "Matter"):
-        raise ValueError(
+        raise InvalidArgument(
             f"{node_id!r} is a {label}; a contact chain starts from a Household, Person or Matter"
         )
     household = r["household"]

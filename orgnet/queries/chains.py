@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 from pydantic import BaseModel
 
-from orgnet.errors import NotFound
+from orgnet.errors import InvalidArgument, NotFound
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -221,7 +221,7 @@ def _chain_memory(store: MemoryStore, node_id: str) -> Chain:
             out1(raiser, "LIVES_IN") if raiser is not None else None
         )
     else:
-        raise ValueError(
+        raise InvalidArgument(
             f"{node_id!r} is a {label}; a contact chain starts from a Household, Person or Matter"
         )
     if household is None:

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from orgnet.errors import InvalidArgument
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
 from orgnet.queries._scope import AreaTree, Facts, rate, rollup, tally
 
@@ -155,7 +156,7 @@ class CoverageReport(BaseModel):
         level : {"district", "subdistrict"}
         """
         if level not in ("district", "subdistrict"):
-            raise ValueError(f"level must be 'district' or 'subdistrict', not {level!r}")
+            raise InvalidArgument(f"level must be 'district' or 'subdistrict', not {level!r}")
         table = self.by_district if level == "district" else self.by_subdistrict
         return pd.DataFrame(
             [

@@ -25,6 +25,7 @@ import networkx as nx
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from orgnet.errors import InvalidArgument
 from orgnet.queries._scope import AreaTree
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
     True
     """
     if betweenness not in ("exact", "sample"):
-        raise ValueError(f"betweenness must be 'exact' or 'sample', not {betweenness!r}")
+        raise InvalidArgument(f"betweenness must be 'exact' or 'sample', not {betweenness!r}")
     if store.backend == "memory":
         proj = _projection_memory(store)
     else:

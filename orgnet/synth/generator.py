@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
+from orgnet.errors import InvalidArgument
 from orgnet.io.dataset import Dataset
 from orgnet.model import FILES, REGISTRATION_UNIT_CATEGORIES
 from orgnet.synth import zhenjiang as zj
@@ -275,7 +276,7 @@ def _scale(scale: str | Scale) -> Scale:
     try:
         return SCALES[scale]
     except (KeyError, TypeError):
-        raise ValueError(
+        raise InvalidArgument(
             f"unknown scale {scale!r}; use one of {', '.join(SCALES)} or a Scale"
         ) from None
 
@@ -286,13 +287,13 @@ def _gap_rates(gaps: Mapping[str, float] | None) -> dict[str, float]:
         return rates
     unknown = sorted(str(k) for k in gaps if k not in DEFAULT_GAPS)
     if unknown:
-        raise ValueError(
+        raise InvalidArgument(
             f"unknown gap key(s) {', '.join(map(repr, unknown))}; "
             f"the gap keys are the coverage rules: {', '.join(DEFAULT_GAPS)}"
         )
     for key, rate in gaps.items():
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise ValueError(f"gap rate {key!r} must be a number from 0 to 1, got {rate!r}")
+            raise InvalidArgument(f"gap rate {key!r} must be a number from 0 to 1, got {rate!r}")
         rates[key] = float(rate)
     return rates
 
@@ -1039,7 +1040,7 @@ def city(scale: str | Scale = "tiny", seed: int = 0, *, year: int = 2023,
     spec = _scale(scale)
     rates = _gap_rates(gaps)
     if not 1901 <= year <= 2199:
-        raise ValueError(f"year must be between 1901 and 2199, got {year!r}")
+        raise InvalidArgument(f"year must be between 1901 and 2199, got {year!r}")
     was_enabled = gc.isenabled()
     gc.disable()  # millions of small dicts: the collector would only slow the build down
     try:

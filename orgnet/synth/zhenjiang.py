@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from orgnet.errors import InvalidArgument
+
 __all__ = [
     "CITY_CODE",
     "CITY_NAME",
@@ -153,7 +155,7 @@ def district(code: str) -> DistrictSpec:
     for spec in DISTRICTS:
         if spec.code == code:
             return spec
-    raise ValueError(f"unknown district code {code!r}; use one of "
+    raise InvalidArgument(f"unknown district code {code!r}; use one of "
                      + ", ".join(d.code for d in DISTRICTS))
 
 

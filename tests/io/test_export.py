@@ -67,3 +67,18 @@ def test_to_networkx_has_every_attribute(store: Any, golden_rows: dict[str, Any]
 def test_unknown_format(store: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="format must be one of"):
         export(store, tmp_path / "x", format="xml")
+
+
+def test_chinese_values_load_back_to_the_same_graph(tmp_path: Path, golden_rows: dict[str, Any]) -> None:
+    import csv
+
+    folder = Dataset(golden_rows).write(tmp_path, chinese_headers=True, chinese_values=True)
+    with (folder / "区域.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[-1]["层级"] == "网格"
+    with (folder / "人员.csv").open(encoding="utf-8") as fh:
+        assert next(csv.DictReader(fh))["是否党员"] == "是"
+    a, b = MemoryStore(), MemoryStore()
+    load_folder(a, folder)
+    load_records(b, Dataset(golden_rows))
+    assert _dump(to_networkx(a)) == _dump(to_networkx(b))
