@@ -125,3 +125,19 @@ def test_report(stored: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
     assert "| grid_party_org | 网格党组织 | 3 | 2 |" in summary
     assert "![kpis](kpis.png)" in summary and (tmp_path / "r" / "kpis.png").stat().st_size > 10_000
+
+
+def test_load_into_neo4j_with_credentials_from_the_environment(
+        neo4j_store: Any, neo4j_server: tuple[str, tuple[str, str]], tmp_path: Path, golden_rows: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    uri, (user, password) = neo4j_server
+    monkeypatch.setenv("NEO4J_USERNAME", user)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    folder = Dataset(golden_rows).write(tmp_path / "data", chinese_headers=True, chinese_values=True)
+    code, out, _ = run(capsys, "load", str(folder), "--to", uri, "--quiet")
+    assert code == 0 and "loaded 88 rows" in out and password not in out
+    code, out, _ = run(capsys, "coverage", "--uri", uri, "--year", "2023", "--gaps", "community_site")
+    assert (code, out.split()) == (0, ["C2", "C3"])
+    monkeypatch.setenv("NEO4J_PASSWORD", "wrong-" + password)
+    code, _, err = run(capsys, "kpis", "--uri", uri)
+    assert code == 1 and err.startswith("error: ") and "wrong-" not in err and "Traceback" not in err
