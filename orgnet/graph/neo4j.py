@@ -357,6 +357,11 @@ class Neo4jStore:
         try:
             yield
         except ne.AuthError as exc:
+            if self._user is None:
+                raise AuthFailed(
+                    f"{where} wants credentials and none were given while {doing}: pass "
+                    "auth=(user, password) or set NEO4J_USERNAME / NEO4J_PASSWORD"
+                ) from exc
             raise AuthFailed(
                 f"{where} refused the credentials of user {self._user!r} while {doing}: check the user "
                 "name and password (auth=(user, password), or NEO4J_USERNAME / NEO4J_PASSWORD)"

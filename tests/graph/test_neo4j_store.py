@@ -578,3 +578,11 @@ def test_layered_path_search_finds_the_same_paths(neo4j_store: Neo4jStore, monke
         if a != b and expected:
             assert neo4j_store.queries_sent - before <= len(expected)  # the capped query + one per layer
     assert contact_path(neo4j_store, "P1", "O-X") == []
+
+
+def test_no_credentials_says_how_to_give_them(neo4j_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    uri, _ = neo4j_server
+    monkeypatch.delenv("NEO4J_USERNAME", raising=False)
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    with pytest.raises(AuthFailed, match=r"none were given .* set NEO4J_USERNAME / NEO4J_PASSWORD"):
+        Neo4jStore(uri)
