@@ -20,7 +20,7 @@ from orgnet.graph import GraphStore, open_store
 from orgnet.io.dataset import Dataset
 from orgnet.io.load import LoadReport, OnError, load_folder, load_records
 from orgnet.model import Record
-from orgnet.queries.chains import Chain, contact_chain, contact_path
+from orgnet.queries.chains import Chain, contact_chain, contact_chains, contact_path
 from orgnet.queries.coverage import CoverageReport, coverage
 from orgnet.queries.influence import InfluenceReport, influence
 from orgnet.queries.kpis import KpiReport, kpis
@@ -122,6 +122,10 @@ class Network:
     def contact_chain(self, node_id: str) -> Chain:
         """The 三提三知 chain of a household, person or matter; see :func:`orgnet.queries.chains.contact_chain`."""
         return contact_chain(self.store, node_id)
+
+    def contact_chains(self, node_ids: Iterable[str]) -> list[Chain]:
+        """Many chains at once; see :func:`orgnet.queries.chains.contact_chains`."""
+        return contact_chains(self.store, node_ids)
 
     def contact_path(self, a: str, b: str) -> list[str]:
         """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""

@@ -7,7 +7,7 @@ modules. Functions take the store first: ``coverage(net.store, 2023)``; the
 """
 
 from orgnet.queries import chains, coverage, influence, kpis
-from orgnet.queries.chains import Chain, ChainStep, contact_chain, contact_path
+from orgnet.queries.chains import Chain, ChainStep, contact_chain, contact_chains, contact_path
 from orgnet.queries.coverage import RULES, CoverageReport, RuleCount, RuleResult
 from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
 from orgnet.queries.kpis import KpiReport
@@ -24,6 +24,7 @@ __all__ = [
     "Chain",
     "ChainStep",
     "contact_chain",
+    "contact_chains",
     "contact_path",
     "InfluenceReport",
     "ActorInfluence",

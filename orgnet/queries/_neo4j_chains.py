@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from orgnet.graph.neo4j import Neo4jStore
     from orgnet.queries.chains import Chain
 
-__all__ = ["chain_neo4j", "path_neo4j", "CHAIN_QUERY", "PATH_QUERY", "PATH_CAP"]
+__all__ = ["chain_neo4j", "chains_neo4j", "path_neo4j", "CHAIN_QUERY", "PATH_QUERY", "PATH_CAP"]
 
 PATH_CAP: Final[int] = 1_000
 """Shortest paths enumerated by ``allShortestPaths`` before falling back to the layered search."""
@@ -37,18 +37,18 @@ PATH_CAP: Final[int] = 1_000
 _ROLE_HOLDERS: Final[LiteralString] = "[(x)<-[:HOLDS_ROLE]-(q) | q.id]"
 
 CHAIN_QUERY: Final[LiteralString] = (
-    "MATCH (n:Entity {id: $id}) "
-    "WITH n, [l IN labels(n) WHERE l IN $labels][0] AS label "
-    "WITH n, label, "
+    "UNWIND $ids AS sid MATCH (n:Entity {id: sid}) "
+    "WITH sid, n, [l IN labels(n) WHERE l IN $labels][0] AS label "
+    "WITH sid, n, label, "
     "CASE WHEN label = 'Matter' THEN [(n)-[:ASSIGNED_TO]->(x) | x.id][0] END AS assignee, "
     "CASE label WHEN 'Household' THEN n "
     "WHEN 'Person' THEN [(n)-[:LIVES_IN]->(h) | h][0] "
     "WHEN 'Matter' THEN [(r)-[:RAISED]->(n) | "
     "CASE WHEN r:Household THEN r ELSE [(r)-[:LIVES_IN]->(h) | h][0] END][0] "
     "END AS h "
-    "WITH label, assignee, h, CASE WHEN h IS NULL THEN null ELSE [(h)-[:IN]->(b) | b][0] END AS b "
-    "WITH label, assignee, h, b, CASE WHEN b IS NULL THEN null ELSE [(b)-[:IN]->(g) | g][0] END AS g "
-    "RETURN label, assignee, h.id AS household, "
+    "WITH sid, label, assignee, h, CASE WHEN h IS NULL THEN null ELSE [(h)-[:IN]->(b) | b][0] END AS b "
+    "WITH sid, label, assignee, h, b, CASE WHEN b IS NULL THEN null ELSE [(b)-[:IN]->(g) | g][0] END AS g "
+    "RETURN sid, label, assignee, h.id AS household, "
     "CASE WHEN h IS NULL THEN [] ELSE [(h)<-[:CONTACTS]-(p) WHERE p.is_member = true | p.id] END AS contacts, "
     "b.id AS building, "
     "CASE WHEN b IS NULL THEN [] ELSE [(b)<-[:HOLDS_ROLE]-(q) | q.id] END AS building_people, "
@@ -57,7 +57,10 @@ CHAIN_QUERY: Final[LiteralString] = (
     + _ROLE_HOLDERS
     + " + [(x)<-[:COVERS]-(o)<-[:HOLDS_ROLE]-(q) | q.id]]] END AS areas"
 )
-"""The whole chain of a household, person or matter, as one row."""
+"""The whole chain of each household, person or matter in ``$ids``, one row each."""
+
+CHAIN_BATCH: Final[int] = 5_000
+"""Start ids per chain query (a batch of chains costs one round trip per this many ids)."""
 
 _EXISTS: Final[LiteralString] = (
     "OPTIONAL MATCH (a:Entity {id: $a}) OPTIONAL MATCH (b:Entity {id: $b}) "
@@ -113,12 +116,38 @@ def chain_neo4j(store: GraphStore, node_id: str) -> Chain:
     >>> [s.level for s in chain_neo4j(store, "H1").steps]
     ['household', 'building', 'grid', 'community', 'subdistrict', 'district', 'city']
     """
+    return chains_neo4j(store, [node_id])[0]
+
+
+def chains_neo4j(store: GraphStore, node_ids: list[str]) -> list[Chain]:
+    """The chains of many starts, one query per :data:`CHAIN_BATCH` ids, in the order given.
+
+    Raises
+    ------
+    NotFound
+        For the first id that is not in the graph.
+    InvalidArgument
+        For the first id that is neither a household, a person nor a matter.
+
+    Examples
+    --------
+    >>> [c.broken_at for c in chains_neo4j(store, ["H1", "M2"])]
+    ['subdistrict', 'building']
+    """
+    neo = _neo4j(store)
+    found: dict[str, Any] = {}
+    for i in range(0, len(node_ids), CHAIN_BATCH):
+        batch = list(dict.fromkeys(node_ids[i : i + CHAIN_BATCH]))
+        for r in neo.run(CHAIN_QUERY, ids=batch, labels=sorted(LABELS)):
+            found[r["sid"]] = r
+    return [_chain_of(node_id, found.get(node_id)) for node_id in node_ids]
+
+
+def _chain_of(node_id: str, r: Any) -> Chain:
     from orgnet.queries.chains import chain_from_rows
 
-    records = _neo4j(store).run(CHAIN_QUERY, id=node_id, labels=sorted(LABELS))
-    if not records:
+    if r is None:
         raise NotFound(node_id)
-    r = records[0]
     label = r["label"]
     if label not in ("Household", "Person", "Matter"):
         raise InvalidArgument(

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
     from orgnet.graph.memory import MemoryStore
 
-__all__ = ["ChainStep", "Chain", "contact_chain", "contact_path", "LEVELS"]
+__all__ = ["ChainStep", "Chain", "contact_chain", "contact_chains", "contact_path", "LEVELS"]
 
 LEVELS: Final[tuple[str, ...]] = (
     "household", "building", "grid", "community", "subdistrict", "district", "city",
@@ -135,6 +135,36 @@ def contact_chain(store: GraphStore, node_id: str) -> Chain:
     from orgnet.queries._neo4j_chains import chain_neo4j
 
     return chain_neo4j(store, node_id)
+
+
+def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
+    """The chains of many households, people or matters, in the order given.
+
+    The same chains as :func:`contact_chain` one by one; on Neo4j one query per
+    5,000 ids instead of one per id (counting broken chains across a district).
+
+    Raises
+    ------
+    NotFound, InvalidArgument
+        As :func:`contact_chain`, for the first id that fails.
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> net = orgnet.connect("memory://")
+    >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
+    >>> households = list(net.nodes("Household")["id"])
+    >>> chains = net.contact_chains(households)
+    >>> len(chains) == len(households) and chains[0].household_id == households[0]
+    True
+    """
+    ids = list(node_ids)
+    if store.backend == "memory":
+        mem = _memory(store)
+        return [_chain_memory(mem, node_id) for node_id in ids]
+    from orgnet.queries._neo4j_chains import chains_neo4j
+
+    return chains_neo4j(store, ids)
 
 
 def contact_path(store: GraphStore, a: str, b: str) -> list[str]:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import networks
 
-from orgnet.errors import NotFound
+from orgnet.errors import InvalidArgument, NotFound
 from orgnet.graph.memory import MemoryStore
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
@@ -242,3 +242,37 @@ def test_synth_district_agrees(neo4j_module_store: Any) -> None:
     compare_all(mem, neo4j_module_store, rng, areas=3, chains=40, paths=40)
     same(coverage(mem, YEAR, area=district).model_dump(), coverage(neo4j_module_store, YEAR, area=district).model_dump())
     same(kpis(mem, YEAR, area=district).model_dump(), kpis(neo4j_module_store, YEAR, area=district).model_dump())
+
+
+def test_contact_chains_equal_one_by_one(net: Any) -> None:
+    from orgnet.queries.chains import contact_chains
+
+    starts = ["M2", "H1", "P6", "H3", "P1", "M1", "H1"]  # repeats and mixed kinds keep their order
+    batch = contact_chains(net, starts)
+    assert [c.start_id for c in batch] == starts
+    assert batch == [contact_chain(net, s) for s in starts]
+    assert _steps(batch[1]) == golden.CHAIN_H1["steps"] and batch[0].broken_at == golden.CHAIN_M2["broken_at"]
+    assert contact_chains(net, []) == []
+    with pytest.raises(NotFound):
+        contact_chains(net, ["H1", "NOPE"])
+    with pytest.raises(InvalidArgument, match="starts from a Household"):
+        contact_chains(net, ["H1", "ZJ"])
+
+
+def test_contact_chains_cost_one_query_per_batch(neo4j_store: Any, golden_rows: dict[str, Any]) -> None:
+    from orgnet.queries import _neo4j_chains
+    from orgnet.queries.chains import contact_chains
+
+    load_records(neo4j_store, Dataset(golden_rows))
+    households = [h["id"] for h in golden_rows["households"]]
+    before = neo4j_store.queries_sent
+    contact_chains(neo4j_store, households * 3)
+    assert neo4j_store.queries_sent - before == 1
+    old = _neo4j_chains.CHAIN_BATCH
+    _neo4j_chains.CHAIN_BATCH = 2
+    try:
+        before = neo4j_store.queries_sent
+        assert contact_chains(neo4j_store, households) == [contact_chain(neo4j_store, h) for h in households]
+        assert neo4j_store.queries_sent - before == 2 + len(households)  # 4 ids in batches of 2, then one by one
+    finally:
+        _neo4j_chains.CHAIN_BATCH = old
