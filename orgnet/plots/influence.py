@@ -218,7 +218,8 @@ def _draw(report: InfluenceReport, ax: Axes, top: int) -> None:
             fontsize=8.5, color="0.45", va="bottom", ha="left", gid="isolated-note",
         ))
 
-    handles = [Line2D([], [], linestyle="none", marker="o", markersize=9, color=colors[d], label=d)
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=9, color=colors[d],
+                      label=report.district_names.get(d, d))
                for d in districts]
     if any(report.districts.get(n) is None for n in graph):
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=9, color=_GREY,

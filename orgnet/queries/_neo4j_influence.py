@@ -26,9 +26,12 @@ PROJECTION_QUERY: Final[LiteralString] = (
     "[(x)-[:OF_UNIT]->(u) | [(u)-[:LOCATED_IN]->(a) | a.id][0]][0]) END AS own, out "
     "UNION ALL "
     "MATCH (al:Alliance) "
-    "RETURN 'alliance' AS kind, al.id AS id, null AS label, al.name AS name, null AS own, [] AS out"
+    "RETURN 'alliance' AS kind, al.id AS id, null AS label, al.name AS name, null AS own, [] AS out "
+    "UNION ALL "
+    "MATCH (d:Area {level: 'district'}) "
+    "RETURN 'district' AS kind, d.id AS id, null AS label, d.name AS name, null AS own, [] AS out"
 )
-"""Actors with their edges and own area, then alliances with their names."""
+"""Actors with their edges and own area, then alliances and districts with their names."""
 
 
 def projection_neo4j(store: GraphStore) -> Projection:
@@ -59,10 +62,14 @@ def projection_neo4j(store: GraphStore) -> Projection:
         if r["kind"] == "alliance":
             proj.alliances[r["id"]] = r["name"]
             continue
+        if r["kind"] == "district":
+            proj.district_names[r["id"]] = r["name"]
+            continue
         actor = r["id"]
         edges.update((actor, target, rel_type) for target, rel_type in r["out"])
         proj.actors[actor] = (r["label"], r["name"], r["own"])
     proj.edges = sorted(edges)
     proj.actors = dict(sorted(proj.actors.items()))
     proj.alliances = dict(sorted(proj.alliances.items()))
+    proj.district_names = dict(sorted(proj.district_names.items()))
     return proj

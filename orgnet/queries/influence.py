@@ -93,6 +93,8 @@ class InfluenceReport(BaseModel):
     """District of every actor and community, for plots."""
     betweenness_method: str = "exact"
     """``"exact"`` or ``"sample of N sources"``: how betweenness was computed."""
+    district_names: dict[str, str] = Field(default_factory=dict, repr=False)
+    """District id -> name, for plot legends."""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per actor, the columns of :class:`ActorInfluence`."""
@@ -119,6 +121,8 @@ class Projection:
     """Every unit/org with such an edge: id -> (label, name, own area id)."""
     alliances: dict[str, str | None] = field(default_factory=dict)
     """Every alliance: id -> name."""
+    district_names: dict[str, str | None] = field(default_factory=dict)
+    """Every district: id -> name (for labels)."""
 
 
 def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1000,
@@ -257,8 +261,9 @@ def compute(proj: Projection, tree: AreaTree, *, sources: int | None = None, see
                 activities=len(set().union(*(activities.get(m, set()) for m in who))) if who else 0,
             )
         )
+    names = {d: n for d, n in proj.district_names.items() if n}
     return InfluenceReport(actors=actors, alliances=alliances, edges=sorted(proj.edges), districts=districts,
-                           betweenness_method=method)
+                           betweenness_method=method, district_names=names)
 
 
 def _projection_memory(store: GraphStore) -> Projection:
@@ -295,5 +300,8 @@ def _projection_memory(store: GraphStore) -> Projection:
                     own = out1(unit, "LOCATED_IN") if unit is not None else None
             proj.actors[actor] = (label, nodes[actor].get("name"), own)
     proj.edges = sorted(set(proj.edges))
-    proj.alliances = {a: nodes[a].get("name") for a in store.ids("Alliance")}
+    proj.alliances = dict(sorted((a, nodes[a].get("name")) for a in store.ids("Alliance")))
+    proj.district_names = dict(sorted(
+        (a, nodes[a].get("name")) for a in store.ids("Area") if nodes[a].get("level") == "district"
+    ))
     return proj

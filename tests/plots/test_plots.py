@@ -399,7 +399,7 @@ def test_influence_draws_the_top_actors_and_their_communities(
 def test_influence_legends_name_districts_and_node_kinds(influence: InfluenceReport) -> None:
     ax = plot_influence(influence)
     (districts,) = by_gid(ax, "legend-districts")
-    assert [t.get_text() for t in districts.get_texts()] == ["D1", "D2", NO_DISTRICT]
+    assert [t.get_text() for t in districts.get_texts()] == ["润州区", "京口区", NO_DISTRICT]  # D1, D2 by name
     assert districts.get_title().get_text() == "区县（颜色）"
     (kinds,) = by_gid(ax, "legend-kinds")
     assert [t.get_text() for t in kinds.get_texts()] == ["单位", "党组织", "社区"]
