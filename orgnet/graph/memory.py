@@ -40,7 +40,13 @@ def _bulk() -> Iterator[None]:
 
 
 def _put_edge(succ: Any, pred: Any, src: str, dst: str, key: str, data: dict[str, Any]) -> None:
-    """Merge one edge: its data replaces the old data of (src, dst, key)."""
+    """Merge one edge: its data replaces the old data of (src, dst, key).
+
+    An edge whose end is not in the graph is skipped, as Neo4j's ``MATCH`` skips
+    it (a validated load never names one).
+    """
+    if src not in succ or dst not in pred:
+        return
     keys = succ[src].get(dst)
     if keys is None:
         keys = succ[src][dst] = {}

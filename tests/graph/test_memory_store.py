@@ -99,3 +99,12 @@ def test_unsupported_uri_hides_credentials() -> None:
 def test_connect_defaults_to_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEO4J_URI", raising=False)
     assert orgnet.connect().store.uri == "memory://"
+
+
+def test_relationships_to_missing_nodes_are_skipped_like_neo4j(store: Any) -> None:
+    from orgnet.graph.base import ChangeSet, FieldRelBatch, LinkRow
+
+    store.apply(ChangeSet(nodes={"Area": [{"id": "ZJ", "level": "city"}]},
+                          field_rels=[FieldRelBatch("PART_OF", False, ["ZJ"], [("ZJ", "NOPE")])],
+                          links={"CONTACTS": [LinkRow("NOPE", "ZJ", {})]}))
+    assert store.counts() == {"Area": 1}
