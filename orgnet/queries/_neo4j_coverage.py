@@ -131,7 +131,8 @@ def _grouped(records: list[Any]) -> list[Facts]:
     return rows
 
 
-def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None) -> dict[str, list[Facts]]:
+def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None,
+                rules: frozenset[str] | None = None) -> dict[str, list[Facts]]:
     """Per coverage rule, the :class:`Facts` rows, computed in Neo4j.
 
     One query per rule (twelve in all), whatever the size of the graph.
@@ -163,6 +164,8 @@ def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None) -> d
     }
     facts: dict[str, list[Facts]] = {}
     for rule, query in RULE_QUERIES.items():
+        if rules is not None and rule not in rules:
+            continue
         records = neo.run(query, **params)
         if rule == "registration_report":
             rows = []

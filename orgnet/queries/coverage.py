@@ -231,13 +231,15 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     return build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(store, tree))
 
 
-def rule_facts(store: GraphStore, year: int, scope: frozenset[str] | None) -> dict[str, list[Facts]]:
-    """Per rule, the backend's facts (see :mod:`orgnet.queries._scope`)."""
+def rule_facts(
+    store: GraphStore, year: int, scope: frozenset[str] | None, rules: frozenset[str] | None = None
+) -> dict[str, list[Facts]]:
+    """Per rule (every rule, or only ``rules``), the backend's facts (see :mod:`orgnet.queries._scope`)."""
     if store.backend == "memory":
-        return _facts_memory(_memory(store), year)
+        return _facts_memory(_memory(store), year, rules)
     from orgnet.queries._neo4j_coverage import facts_neo4j
 
-    return facts_neo4j(store, year, scope)
+    return facts_neo4j(store, year, scope, rules)
 
 
 def area_names(store: GraphStore, tree: AreaTree) -> dict[str, str]:
@@ -369,48 +371,59 @@ class _Grouper:
         ]
 
 
-def _facts_memory(store: MemoryStore, year: int) -> dict[str, list[Facts]]:
+def _facts_memory(
+    store: MemoryStore, year: int, rules: frozenset[str] | None = None
+) -> dict[str, list[Facts]]:
     v = _View(store)
+
+    def want(*names: str) -> bool:
+        return rules is None or any(n in rules for n in names)
+
     nodes = v.nodes
     areas = store.area_tree()
     grids = [a for a, (lvl, _) in areas.items() if lvl == "grid"]
     communities = [a for a, (lvl, _) in areas.items() if lvl == "community"]
     facts: dict[str, list[Facts]] = {}
 
-    g = _Grouper()
-    for a in grids:
-        g.add(a, a, not v.has_in_key(a, "COVERS"))
-    facts["grid_party_org"] = g.rows()
+    if want("grid_party_org"):
+        g = _Grouper()
+        for a in grids:
+            g.add(a, a, not v.has_in_key(a, "COVERS"))
+        facts["grid_party_org"] = g.rows()
 
-    g = _Grouper()
-    for a in communities:
-        g.add(a, a, not v.has_in(a, "PAIRED_WITH"))
-    facts["community_pairing"] = g.rows()
+    if want("community_pairing"):
+        g = _Grouper()
+        for a in communities:
+            g.add(a, a, not v.has_in(a, "PAIRED_WITH"))
+        facts["community_pairing"] = g.rows()
 
-    bgrid = v.grids_of_buildings()
-    g = _Grouper()
-    for b, grid in bgrid.items():
-        g.add(grid, b, not v.has_in_key(b, "HOLDS_ROLE|building_leader"))
-    facts["building_leader"] = g.rows()
+    if want("building_leader"):
+        bgrid = v.grids_of_buildings()
+        g = _Grouper()
+        for b, grid in bgrid.items():
+            g.add(grid, b, not v.has_in_key(b, "HOLDS_ROLE|building_leader"))
+        facts["building_leader"] = g.rows()
 
-    g = _Grouper()
-    for a in grids:
-        full = v.has_in_key(a, "HOLDS_ROLE|grid_leader") and v.has_in_key(a, "HOLDS_ROLE|party_group_leader")
-        g.add(a, a, not full)
-    facts["grid_three_leaders"] = g.rows()
+    if want("grid_three_leaders"):
+        g = _Grouper()
+        for a in grids:
+            full = v.has_in_key(a, "HOLDS_ROLE|grid_leader") and v.has_in_key(a, "HOLDS_ROLE|party_group_leader")
+            g.add(a, a, not full)
+        facts["grid_three_leaders"] = g.rows()
 
-    hgrid = v.grids_of_households()
-    g = _Grouper()
-    for h, grid in hgrid.items():
-        contacted = any(
-            "CONTACTS" in keys and nodes[p].get("is_member") for p, keys in v.pred[h].items()
-        )
-        g.add(grid, h, not contacted)
-    facts["household_contact"] = g.rows()
+    hgrid = v.grids_of_households() if want("household_contact", "member_org", "member_registration") else {}
+    if want("household_contact"):
+        g = _Grouper()
+        for h, grid in hgrid.items():
+            contacted = any(
+                "CONTACTS" in keys and nodes[p].get("is_member") for p, keys in v.pred[h].items()
+            )
+            g.add(grid, h, not contacted)
+        facts["household_contact"] = g.rows()
 
     member_org, member_reg = _Grouper(), _Grouper()
     report_rows: list[Facts] = []
-    for p in store.ids("Person"):
+    for p in store.ids("Person") if want("member_org", "member_registration") else ():
         data = nodes[p]
         if not data.get("is_member"):
             continue
@@ -422,7 +435,7 @@ def _facts_memory(store: MemoryStore, year: int) -> dict[str, list[Facts]]:
     facts["member_registration"] = member_reg.rows()
 
     unit_reg, prop = _Grouper(), _Grouper()
-    for u in store.ids("Unit"):
+    for u in store.ids("Unit") if want("unit_registration", "property_party_org") else ():
         data = nodes[u]
         area = v.out1(u, "LOCATED_IN")
         if data.get("category") in REGISTRATION_UNIT_CATEGORIES:
@@ -432,7 +445,7 @@ def _facts_memory(store: MemoryStore, year: int) -> dict[str, list[Facts]]:
     facts["unit_registration"] = unit_reg.rows()
     facts["property_party_org"] = prop.rows()
 
-    for label in ("Unit", "Person"):
+    for label in ("Unit", "Person") if want("registration_report") else ():
         for s in store.ids(label):
             regs = list(v.registrations(s, year))
             if not regs:
@@ -444,37 +457,39 @@ def _facts_memory(store: MemoryStore, year: int) -> dict[str, list[Facts]]:
     report_rows.sort()
     facts["registration_report"] = report_rows
 
-    g = _Grouper()
-    for a in communities:
-        has_site = any(
-            "LOCATED_IN" in keys and nodes[s]["label"] == "Site" and nodes[s].get("standardized")
-            for s, keys in v.pred[a].items()
-        )
-        g.add(a, a, not has_site)
-    facts["community_site"] = g.rows()
+    if want("community_site"):
+        g = _Grouper()
+        for a in communities:
+            has_site = any(
+                "LOCATED_IN" in keys and nodes[s]["label"] == "Site" and nodes[s].get("standardized")
+                for s, keys in v.pred[a].items()
+            )
+            g.add(a, a, not has_site)
+        facts["community_site"] = g.rows()
 
-    parents = store.org_parents()
-    city_areas = {a for a, (lvl, _) in areas.items() if lvl == "city"}
-    roots = {o for o, parent in parents.items() if parent is None and v.out1(o, "COVERS") in city_areas}
-    reaches: dict[str, bool] = {}
-    chain_rows: list[Facts] = []
-    for o in sorted(parents):
-        path: list[str] = []
-        seen: set[str] = set()
-        node: str | None = o
-        ok = False
-        while node is not None and node not in seen:
-            if node in reaches:
-                ok = reaches[node]
-                break
-            seen.add(node)
-            path.append(node)
-            if node in roots:
-                ok = True
-                break
-            node = parents.get(node)
-        for n in path:
-            reaches[n] = ok
-        chain_rows.append(Facts(v.org_anchors(o), 1, () if ok else (o,)))
-    facts["org_chain"] = chain_rows
-    return facts
+    if want("org_chain"):
+        parents = store.org_parents()
+        city_areas = {a for a, (lvl, _) in areas.items() if lvl == "city"}
+        roots = {o for o, parent in parents.items() if parent is None and v.out1(o, "COVERS") in city_areas}
+        reaches: dict[str, bool] = {}
+        chain_rows: list[Facts] = []
+        for o in sorted(parents):
+            path: list[str] = []
+            seen: set[str] = set()
+            node: str | None = o
+            ok = False
+            while node is not None and node not in seen:
+                if node in reaches:
+                    ok = reaches[node]
+                    break
+                seen.add(node)
+                path.append(node)
+                if node in roots:
+                    ok = True
+                    break
+                node = parents.get(node)
+            for n in path:
+                reaches[n] = ok
+            chain_rows.append(Facts(v.org_anchors(o), 1, () if ok else (o,)))
+        facts["org_chain"] = chain_rows
+    return {rule: rows for rule, rows in facts.items() if rules is None or rule in rules}

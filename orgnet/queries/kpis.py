@@ -107,6 +107,12 @@ class KpiFacts:
     """(person holding social_worker, grid of their household)."""
 
 
+KPI_RULES: frozenset[str] = frozenset({
+    "community_pairing", "property_party_org", "unit_registration", "member_registration", "registration_report",
+})
+"""The coverage rules whose rates (and checked counts) the KPIs report."""
+
+
 def handling_days(created_at: str, closed_at: str) -> float:
     """Days from ``created_at`` to ``closed_at``; a date counts as midnight.
 
@@ -150,7 +156,7 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
         year = default_year(store)
     tree = AreaTree(store.area_tree())
     scope = tree.subtree(area) if area is not None else None
-    cover = rule_facts(store, year, scope)
+    cover = rule_facts(store, year, scope, KPI_RULES)
     if store.backend == "memory":
         facts = _facts_memory(store)
     else:

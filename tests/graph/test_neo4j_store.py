@@ -469,8 +469,8 @@ def test_round_trips_do_not_grow_with_the_graph(neo4j_store: Neo4jStore) -> None
         "coverage": 14,  # area tree + 12 rules + area names
         "coverage_area": 14,
         "coverage_default_year": 15,  # + registration years
-        "kpis": 14,  # area tree + 12 rules + KPI facts
-        "kpis_area": 14,
+        "kpis": 7,  # area tree + the 5 rules KPIs report + KPI facts
+        "kpis_area": 7,
         "influence": 2,  # projection + area tree
         "chain": 1,
         "path": 1,
