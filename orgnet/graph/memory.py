@@ -199,8 +199,12 @@ class MemoryStore:
         return found
 
     def parent(self, node_id: str, rel_type: str) -> str | None:
-        """The end of ``node_id``'s (single) outgoing relationship of a field type."""
-        for v, keys in self.graph.succ[node_id].items():
+        """The end of ``node_id``'s (single) outgoing relationship of a field type.
+
+        Queries call this in their hot loops: it reads networkx's adjacency dict
+        directly rather than through the ``succ`` view.
+        """
+        for v, keys in self.graph._succ[node_id].items():
             if rel_type in keys:
                 return str(v)
         return None

@@ -228,17 +228,12 @@ def chain_from_rows(
 
 def _chain_memory(store: MemoryStore, node_id: str) -> Chain:
     g = store.graph
-    nodes, succ, pred = g._node, g._succ, g._pred
+    nodes, pred = g._node, g._pred
     if node_id not in nodes:
         raise NotFound(node_id)
     label = nodes[node_id]["label"]
 
-    def out1(n: str, key: str) -> str | None:
-        for v, keys in succ[n].items():
-            if key in keys:
-                return str(v)
-        return None
-
+    out1 = store.parent
     assignee = None
     if label == "Household":
         household: str | None = node_id

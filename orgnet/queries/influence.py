@@ -275,12 +275,7 @@ def _projection_memory(store: GraphStore) -> Projection:
     proj = Projection()
     wanted = {"PAIRED_WITH", "ORGANIZED", "MEMBER_OF"}
 
-    def out1(n: str, key: str) -> str | None:
-        for v, keys in succ[n].items():
-            if key in keys:
-                return str(v)
-        return None
-
+    out1 = store.parent
     for label in ("Unit", "Org"):
         for actor in store.ids(label):
             found = False

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from orgnet.graph.base import GraphStore
+    from orgnet.queries.coverage import _View
 
 __all__ = ["KpiReport", "KpiFacts", "kpis", "handling_days"]
 
@@ -156,12 +157,19 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
         year = default_year(store)
     tree = AreaTree(store.area_tree())
     scope = tree.subtree(area) if area is not None else None
-    cover = rule_facts(store, year, scope, KPI_RULES)
     if store.backend == "memory":
-        facts = _facts_memory(store)
+        from orgnet.graph.memory import MemoryStore
+        from orgnet.queries.coverage import _facts_memory as _coverage_facts_memory
+        from orgnet.queries.coverage import _View
+
+        assert isinstance(store, MemoryStore)
+        view = _View(store)  # one view: the household -> grid walk serves both fact sets
+        cover = _coverage_facts_memory(store, year, KPI_RULES, view)
+        facts = _facts_memory(view)
     else:
         from orgnet.queries._neo4j_kpis import kpi_facts_neo4j
 
+        cover = rule_facts(store, year, scope, KPI_RULES)
         facts = kpi_facts_neo4j(store, scope)
     return build_kpis(cover, facts, year=year, area=area, scope=scope)
 
@@ -227,12 +235,8 @@ def build_kpis(
     return report
 
 
-def _facts_memory(store: GraphStore) -> KpiFacts:
-    from orgnet.graph.memory import MemoryStore
-    from orgnet.queries.coverage import _View
-
-    assert isinstance(store, MemoryStore)
-    v = _View(store)
+def _facts_memory(v: _View) -> KpiFacts:
+    store = v.store
     nodes = v.nodes
     facts = KpiFacts()
     for u in store.ids("Unit"):
@@ -252,9 +256,7 @@ def _facts_memory(store: GraphStore) -> KpiFacts:
         if raiser is not None:
             grid = hgrid.get(raiser) if nodes[raiser]["label"] == "Household" else v.home_grid(raiser, hgrid)
         facts.matters.append((m, data.get("category"), data.get("created_at"), data.get("closed_at"), grid))
-    seen: set[str] = set()
-    for p in store.ids("Person"):
-        if p not in seen and any("HOLDS_ROLE|social_worker" in keys for keys in v.succ[p].values()):
-            seen.add(p)
+    for p in store.ids("Person"):  # each id once: the people are distinct already
+        if any("HOLDS_ROLE|social_worker" in keys for keys in v.succ[p].values()):
             facts.social_workers.append((p, v.home_grid(p, hgrid)))
     return facts
