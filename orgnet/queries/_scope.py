@@ -1,6 +1,6 @@
 """Area scoping and rollups shared by coverage and KPIs.
 
-Each backend answers a rule with :class:`Facts` rows: a group of subjects, the
+Each engine answers a rule with :class:`~orgnet.queries._facts.Facts` rows: a group of subjects, the
 areas they are anchored in (a household's grid, a unit's area, an org's covered
 area and its unit's area, a registration's community), how many were checked and
 which are gaps. This module alone decides what ``area=`` keeps and how rows roll
@@ -16,20 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from orgnet.errors import NotFound
+from orgnet.queries._facts import Facts
 
-__all__ = ["Facts", "AreaTree", "Tally"]
-
-
-class Facts(NamedTuple):
-    """A group of subjects of one rule."""
-
-    anchors: tuple[str, ...]
-    checked: int
-    gaps: tuple[str, ...]
-    gap_anchors: tuple[str, ...] | None = None
+__all__ = ["Facts", "AreaTree", "Tally", "rate"]
 
 
 @dataclass
@@ -107,14 +98,14 @@ def tally(
 ) -> tuple[int, list[str]]:
     """Checked count and sorted gap ids of a rule's rows within a scope."""
     checked = 0
-    gaps: set[str] = set()
+    gaps: list[str] = []
     for row in rows:
-        if not in_scope(row.anchors, scope):
+        if scope is not None and not in_scope(row.anchors, scope):
             continue
         checked += row.checked
         if row.gaps and (row.gap_anchors is None or in_scope(row.gap_anchors, scope)):
-            gaps.update(row.gaps)
-    return checked, sorted(gaps)
+            gaps.extend(row.gaps)
+    return checked, sorted(set(gaps))
 
 
 def rollup(
@@ -143,6 +134,12 @@ def rollup(
     return out
 
 
-def rate(checked: int, gaps: int) -> float:
-    """``1 - gaps/checked``, or 1.0 when nothing was checked."""
-    return 1.0 if checked == 0 else 1.0 - gaps / checked
+def rate(checked: int, gaps: int) -> float | None:
+    """``1 - gaps/checked``; ``None`` when nothing was checked (nothing to count is not 100%).
+
+    Examples
+    --------
+    >>> rate(4, 1), rate(0, 0)
+    (0.75, None)
+    """
+    return None if checked == 0 else 1.0 - gaps / checked
