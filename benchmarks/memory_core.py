@@ -20,6 +20,7 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def main() -> None:
 
     store = TimedStore()
     net = Network(store)
-    t_load, report = timed(lambda: net.load(ds))
+    t_load, report = timed(partial(net.load, ds))
     print(f"net.load (checking included): {t_load:.1f} s; the store's apply: {store.apply_seconds:.2f} s; "
           f"rejects {len(report.rejects)}")
     del ds, report
