@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["engine"]
 
 
-def engine(store: GraphStore, *, warn_empty: bool = True) -> Engine:
+def engine(store: GraphStore, *, warn_empty: bool = False) -> Engine:
     """The facts engine of ``store``, bound to one consistent view for one question.
 
     Raises
@@ -34,7 +34,8 @@ def engine(store: GraphStore, *, warn_empty: bool = True) -> Engine:
     Warns
     -----
     EmptyStoreWarning
-        When the store holds no node at all: every figure would be "nothing to count".
+        With ``warn_empty``, when the store holds no node at all: every figure would be
+        "nothing to count" (the figure questions ask for it; an id question is NotFound anyway).
     """
     backend = getattr(store, "backend", None)
     eng: Engine

@@ -10,7 +10,6 @@ that reach a result are turned back into strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -98,33 +97,72 @@ class MemoryEngine:
         if not len(subjects):
             return []
         names = self._names()
-        uniq, inv = np.unique(anchors, return_inverse=True)
-        checked = np.bincount(inv, minlength=len(uniq))
-        gap_inv = inv[gap]
-        gap_names = names[subjects[gap]]
-        order = np.argsort(gap_inv, kind="stable")
-        bounds = np.searchsorted(gap_inv[order], np.arange(len(uniq) + 1))
-        sorted_names = gap_names[order].tolist()
+        shifted = anchors + 1  # -1 (no anchor) -> 0
+        checked = np.bincount(shifted, minlength=self.s.n + 1)
+        present = np.flatnonzero(checked)
+        gap_anchor = shifted[gap]
+        order = np.argsort(gap_anchor, kind="stable")
+        gap_sorted = gap_anchor[order]
+        gap_names = names[subjects[gap][order]].tolist()
+        lo = np.searchsorted(gap_sorted, present, side="left").tolist()
+        hi = np.searchsorted(gap_sorted, present, side="right").tolist()
         rows = []
-        for i, a in enumerate(uniq.tolist()):
-            gaps = sorted_names[bounds[i] : bounds[i + 1]]
+        for i, a in enumerate(present.tolist()):
+            gaps = gap_names[lo[i] : hi[i]]
             gaps.sort()
-            rows.append(Facts((names[a],) if a >= 0 else (), int(checked[i]), tuple(gaps)))
+            rows.append(Facts((names[a - 1],) if a > 0 else (), int(checked[a]), tuple(gaps)))
         rows.sort(key=lambda f: f.anchors[0] if f.anchors else "")
         return rows
 
+    def _rows_by_anchor_sets(self, anchor_sets: list[tuple[str, ...]], gap_sets: list[tuple[str, ...] | None],
+                             subjects: list[str], gap: list[bool]) -> list[Facts]:
+        """Group subjects that share their anchors (and gap anchors): the rollup sees the same counts."""
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[Any]] = {}
+        for anchors, gap_anchors, subject, bad in zip(anchor_sets, gap_sets, subjects, gap):
+            entry = groups.get((anchors, gap_anchors))
+            if entry is None:
+                entry = groups[(anchors, gap_anchors)] = [0, []]
+            entry[0] += 1
+            if bad:
+                entry[1].append(subject)
+        return sorted(
+            Facts(anchors, n, tuple(sorted(gaps)), gap_anchors)
+            for (anchors, gap_anchors), (n, gaps) in groups.items()
+        )
+
+    def _has_in(self, rel_type: str) -> np.ndarray:
+        return self.s.cached(("has_in", rel_type), lambda: self.s.has_in(rel_type))  # type: ignore[no-any-return]
+
     def _role_targets(self, role: str) -> np.ndarray:
-        r = self.s.rel("HOLDS_ROLE")
-        if r.key is None or not len(r):
-            return np.zeros(self.s.n, dtype=bool)
-        return self.s.has_in("HOLDS_ROLE", r.key == role)
+        def build() -> np.ndarray:
+            r = self.s.rel("HOLDS_ROLE")
+            if r.key is None or not len(r):
+                return np.zeros(self.s.n, dtype=bool)
+            return self.s.has_in("HOLDS_ROLE", r.key == role)
+        return self.s.cached(("role_targets", role), build)  # type: ignore[no-any-return]
 
     def _registered(self, year: int) -> np.ndarray:
         """Rows of REGISTERED_WITH in ``year``."""
-        r = self.s.rel("REGISTERED_WITH")
-        if r.key is None or not len(r):
-            return np.zeros(len(r), dtype=bool)
-        return np.asarray(r.key == year, dtype=bool)
+        def build() -> np.ndarray:
+            r = self.s.rel("REGISTERED_WITH")
+            if r.key is None or not len(r):
+                return np.zeros(len(r), dtype=bool)
+            return np.asarray(r.key == year, dtype=bool)
+        return self.s.cached(("registered", year), build)  # type: ignore[no-any-return]
+
+    def _has_registration(self, year: int) -> np.ndarray:
+        def build() -> np.ndarray:
+            if not len(self.s.rel("REGISTERED_WITH")):
+                return np.zeros(self.s.n, dtype=bool)
+            return self.s.has_out("REGISTERED_WITH", self._registered(year))
+        return self.s.cached(("has_registration", year), build)  # type: ignore[no-any-return]
+
+    def _member(self) -> np.ndarray:
+        def build() -> np.ndarray:
+            out = np.zeros(self.s.n, dtype=bool)
+            out[self.s.nodes["Person"].codes] = self.s.column("Person", "is_member")
+            return out
+        return self.s.cached("member", build)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ facts
 
@@ -170,10 +208,10 @@ class MemoryEngine:
         grids = self._areas_of_level("grid")
         communities = self._areas_of_level("community")
         if want("grid_party_org"):
-            facts["grid_party_org"] = self._grouped(grids, grids, ~s.has_in("COVERS")[grids])
+            facts["grid_party_org"] = self._grouped(grids, grids, ~self._has_in("COVERS")[grids])
         if want("community_pairing"):
             facts["community_pairing"] = self._grouped(communities, communities,
-                                                       ~s.has_in("PAIRED_WITH")[communities])
+                                                       ~self._has_in("PAIRED_WITH")[communities])
         if want("building_leader"):
             b = s.nodes["Building"].codes
             facts["building_leader"] = self._grouped(s.out1("IN")[b], b, ~self._role_targets("building_leader")[b])
@@ -183,19 +221,16 @@ class MemoryEngine:
         if want("household_contact"):
             h = s.nodes["Household"].codes
             c = s.rel("CONTACTS")
-            member = np.zeros(s.n, dtype=bool)
-            people = s.nodes["Person"]
-            member[people.codes] = s.column("Person", "is_member")
-            contacted = s.has_in("CONTACTS", member[c.src]) if len(c) else np.zeros(s.n, dtype=bool)
+            contacted = s.has_in("CONTACTS", self._member()[c.src]) if len(c) else np.zeros(s.n, dtype=bool)
             facts["household_contact"] = self._grouped(self.household_grid()[h], h, ~contacted[h])
         people = s.nodes["Person"]
         is_member = s.column("Person", "is_member")
         registered = self._registered(year)
-        reg_rel = s.rel("REGISTERED_WITH")
-        has_reg = s.has_out("REGISTERED_WITH", registered) if len(reg_rel) else np.zeros(s.n, dtype=bool)
+        has_reg = self._has_registration(year)
         if want("member_org"):
             p = people.codes[is_member]
-            facts["member_org"] = self._grouped(self.person_anchor()[p], p, ~s.has_out("BELONGS_TO")[p])
+            belongs = s.cached(("has_out", "BELONGS_TO"), lambda: s.has_out("BELONGS_TO"))
+            facts["member_org"] = self._grouped(self.person_anchor()[p], p, ~belongs[p])
         if want("member_registration"):
             in_service = is_member & (s.column("Person", "member_category") == "in_service")
             p = people.codes[in_service]
@@ -208,7 +243,7 @@ class MemoryEngine:
             facts["unit_registration"] = self._grouped(located[u], u, ~has_reg[u])
         if want("property_party_org"):
             u = units.codes[category == "property_company"]
-            facts["property_party_org"] = self._grouped(located[u], u, ~s.has_in("OF_UNIT")[u])
+            facts["property_party_org"] = self._grouped(located[u], u, ~self._has_in("OF_UNIT")[u])
         if want("registration_report"):
             facts["registration_report"] = self._report_rows(registered)
         if want("community_site"):
@@ -241,14 +276,24 @@ class MemoryEngine:
         src, dst, ok = src[order], dst[order], ok[order]
         starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
         ends = np.r_[starts[1:], len(src)]
-        out: list[Facts] = []
         src_l, dst_l, ok_l = src.tolist(), dst.tolist(), ok.tolist()
+        anchor_sets: list[tuple[str, ...]] = []
+        gap_sets: list[tuple[str, ...] | None] = []
+        subjects: list[str] = []
+        gaps: list[bool] = []
         for i0, i1 in zip(starts.tolist(), ends.tolist()):
-            comms = tuple(sorted({names[d] for d in dst_l[i0:i1]}))
-            unreported = tuple(sorted({names[dst_l[i]] for i in range(i0, i1) if not ok_l[i]}))
-            out.append(Facts(comms, 1, (names[src_l[i0]],) if unreported else (), unreported))
-        out.sort()
-        return out
+            if i1 - i0 == 1:  # one registration in the year: the common case
+                c = names[dst_l[i0]]
+                anchor_sets.append((c,))
+                gap_sets.append(() if ok_l[i0] else (c,))
+                gaps.append(not ok_l[i0])
+            else:
+                anchor_sets.append(tuple(sorted({names[d] for d in dst_l[i0:i1]})))
+                unreported = tuple(sorted({names[dst_l[i]] for i in range(i0, i1) if not ok_l[i]}))
+                gap_sets.append(unreported)
+                gaps.append(bool(unreported))
+            subjects.append(names[src_l[i0]])
+        return self._rows_by_anchor_sets(anchor_sets, gap_sets, subjects, gaps)
 
     def _org_chain_rows(self) -> list[Facts]:
         s = self.s
@@ -275,12 +320,23 @@ class MemoryEngine:
         names = self._names()
         cov = covers[orgs]
         loc = _take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[orgs])
+        pairs = np.stack([np.minimum(cov, loc), np.maximum(cov, loc)], axis=1)
+        pairs[:, 0] = np.where(pairs[:, 0] < 0, pairs[:, 1], pairs[:, 0])  # one anchor when the other is -1
+        uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        checked = np.bincount(inv, minlength=len(uniq))
+        bad = ~ok[orgs]
+        bad_names = names[orgs[bad]].tolist()
+        bad_inv = inv[bad].tolist()
+        per_group: list[list[str]] = [[] for _ in range(len(uniq))]
+        for g, name in zip(bad_inv, bad_names):
+            per_group[g].append(name)
         rows = []
-        for o, c, u, good in zip(orgs.tolist(), cov.tolist(), loc.tolist(), ok[orgs].tolist()):
-            anchors = tuple(sorted({names[x] for x in (c, u) if x >= 0}))
-            rows.append((names[o], Facts(anchors, 1, () if good else (names[o],))))
-        rows.sort(key=lambda t: t[0])
-        return [f for _, f in rows]
+        for g, (x, y) in enumerate(uniq.tolist()):
+            anchors = tuple(sorted({names[c] for c in (x, y) if c >= 0}))
+            rows.append(Facts(anchors, int(checked[g]), tuple(sorted(per_group[g]))))
+        rows.sort()
+        return rows
 
     def kpi_facts(self, scope: frozenset[str] | None) -> KpiFacts:
         s = self.s
@@ -365,39 +421,55 @@ class MemoryEngine:
         c_ptr, c_src, _ = s.in_csr("CONTACTS")
         r_ptr, r_src, _ = s.in_csr("HOLDS_ROLE")
         o_ptr, o_src, _ = s.in_csr("COVERS")
-        member = np.zeros(s.n, dtype=bool)
-        member[s.nodes["Person"].codes] = s.column("Person", "is_member")
+        member = self._member()
 
         def holders(x: int) -> list[int]:
             return r_src[r_ptr[x] : r_ptr[x + 1]].tolist()  # type: ignore[no-any-return]
 
+        names_l = names.tolist()
+        building_rows: dict[int, ChainRow] = {}
+        area_rows_of: dict[int, list[ChainRow]] = {}
+
+        def building_row(b: int) -> ChainRow:
+            row = building_rows.get(b)
+            if row is None:
+                row = building_rows[b] = ChainRow("building", names_l[b], (), [names_l[p] for p in holders(b)])
+            return row
+
+        def areas_from(area: int) -> list[ChainRow]:
+            """The steps from an area up to the top, cached per area (households share them)."""
+            hit = area_rows_of.get(area)
+            if hit is not None:
+                return hit
+            rows: list[ChainRow] = []
+            seen: set[int] = set()
+            node = area
+            while node >= 0 and node not in seen:
+                seen.add(node)
+                orgs = o_src[o_ptr[node] : o_ptr[node + 1]].tolist()
+                people = holders(node)
+                for org in orgs:
+                    people.extend(holders(org))
+                level = str(level_col[area_rows[node]]) if area_rows[node] >= 0 else "area"
+                rows.append(ChainRow(level, names_l[node], [names_l[o] for o in orgs], [names_l[p] for p in people]))
+                node = int(part_of[node])
+            area_rows_of[area] = rows
+            return rows
+
+        into_l = into.tolist()
         out: list[ChainFacts] = []
-        cache: dict[int, list[ChainRow]] = {}
         for i, (h, b, a) in enumerate(zip(household.tolist(), building.tolist(), assignee.tolist())):
             start = node_ids[i]
-            who = names[a] if a >= 0 else None
+            who = names_l[a] if a >= 0 else None
             if h < 0:
                 out.append(ChainFacts(start, None, who, []))
                 continue
-            rows = cache.get(h)
-            if rows is None:
-                contacts = c_src[c_ptr[h] : c_ptr[h + 1]]
-                rows = [ChainRow("household", names[h], (), names[contacts[member[contacts]]].tolist())]
-                if b >= 0:
-                    rows.append(ChainRow("building", names[b], (), names[holders(b)].tolist()))
-                    area = int(into[b])
-                    seen: set[int] = set()
-                    while area >= 0 and area not in seen:
-                        seen.add(area)
-                        orgs = o_src[o_ptr[area] : o_ptr[area + 1]].tolist()
-                        people = holders(area)
-                        for org in orgs:
-                            people.extend(holders(org))
-                        level = str(level_col[area_rows[area]]) if area_rows[area] >= 0 else "area"
-                        rows.append(ChainRow(level, names[area], names[orgs].tolist(), names[people].tolist()))
-                        area = int(part_of[area])
-                cache[h] = rows
-            out.append(ChainFacts(start, names[h], who, rows))
+            contacts = c_src[c_ptr[h] : c_ptr[h + 1]].tolist()
+            rows = [ChainRow("household", names_l[h], (), [names_l[p] for p in contacts if member[p]])]
+            if b >= 0:
+                rows.append(building_row(b))
+                rows.extend(areas_from(into_l[b]))
+            out.append(ChainFacts(start, names_l[h], who, rows))
         return out
 
     def path(self, a: str, b: str) -> list[str]:
@@ -409,11 +481,15 @@ class MemoryEngine:
         indptr, nbrs = s.undirected()
         names = self._names()
 
-        def expand(frontier: list[int]) -> Iterator[tuple[int, Iterable[int]]]:
-            for n in frontier:
-                yield n, nbrs[indptr[n] : indptr[n + 1]].tolist()
+        def expand(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            starts, ends = indptr[frontier], indptr[frontier + 1]
+            counts = ends - starts
+            total = int(counts.sum())
+            offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+            return np.repeat(frontier, counts), nbrs[offsets + np.arange(total)]
 
-        return names[smallest_shortest_path(ca, cb, expand, key=names.__getitem__)].tolist()  # type: ignore[no-any-return]
+        found = smallest_shortest_path(ca, cb, expand, lambda h: names[h], size=s.n)
+        return names[found].tolist()  # type: ignore[no-any-return]
 
     def projection(self) -> Projection:
         s = self.s

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, LiteralString
 
+import numpy as np
+
 from orgnet.errors import NotFound
 from orgnet.queries._facts import ChainFacts, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
@@ -23,10 +25,11 @@ if TYPE_CHECKING:
 __all__ = ["Neo4jEngine"]
 
 _AREAS: Final[LiteralString] = (
-    "MATCH (a:Area) RETURN a.id AS id, a.level AS level, a.name AS name, "
+    "CALL { MATCH (n:Entity) RETURN count(n) AS total } "
+    "OPTIONAL MATCH (a:Area) RETURN total, a.id AS id, a.level AS level, a.name AS name, "
     "[(a)-[:PART_OF]->(p) | p.id][0] AS parent"
 )
-_NODE_COUNT: Final[LiteralString] = "MATCH (n:Entity) RETURN count(n) AS n"
+"""Every area with its level, name and parent, and the number of nodes (one round trip for both)."""
 
 
 class Neo4jEngine:
@@ -37,10 +40,13 @@ class Neo4jEngine:
     def __init__(self, store: Neo4jStore) -> None:
         self.store = store
         self._areas: list[Any] | None = None
+        self._total = 0
 
     def _area_records(self) -> list[Any]:
         if self._areas is None:
-            self._areas = list(self.store.run(_AREAS))
+            records = list(self.store.run(_AREAS))
+            self._total = int(records[0]["total"]) if records else 0
+            self._areas = [r for r in records if r["id"] is not None]
         return self._areas
 
     def area_tree(self) -> dict[str, tuple[str, str | None]]:
@@ -51,7 +57,8 @@ class Neo4jEngine:
                 for r in self._area_records() if r["id"] in ids}
 
     def node_count(self) -> int:
-        return int(self.store.run(_NODE_COUNT)[0]["n"])
+        self._area_records()
+        return self._total
 
     def registration_years(self) -> list[int]:
         from orgnet.queries._neo4j_coverage import registration_years
@@ -94,10 +101,32 @@ class Neo4jEngine:
         if len(paths) <= PATH_CAP:
             return min(paths)
 
-        def expand(frontier: list[str]) -> Any:
-            return ((r["id"], r["neighbours"]) for r in neo.run(_EXPAND, ids=frontier))
+        handles: dict[str, int] = {a: 0, b: 1}
+        ids: list[str] = [a, b]
 
-        return smallest_shortest_path(a, b, expand)
+        def handle(node_id: str) -> int:
+            h = handles.get(node_id)
+            if h is None:
+                h = handles[node_id] = len(ids)
+                ids.append(node_id)
+            return h
+
+        def expand(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            src: list[int] = []
+            dst: list[int] = []
+            for r in neo.run(_EXPAND, ids=[ids[h] for h in frontier.tolist()]):
+                h = handles[r["id"]]
+                for m in r["neighbours"]:
+                    src.append(h)
+                    dst.append(handle(m))
+            return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+
+        def key(hs: np.ndarray) -> np.ndarray:
+            out = np.empty(len(hs), dtype=object)
+            out[:] = [ids[h] for h in hs.tolist()]
+            return out
+
+        return [ids[h] for h in smallest_shortest_path(0, 1, expand, key, size=2)]
 
     def projection(self) -> Projection:
         from orgnet.queries._neo4j_influence import projection_neo4j

@@ -43,7 +43,7 @@ class AreaTree:
 
     def __init__(self, areas: dict[str, tuple[str, str | None]]) -> None:
         self.areas = areas
-        self._at: dict[tuple[str, str], str | None] = {}
+        self._up: dict[str, dict[str, str | None]] = {}
 
     def level(self, area: str) -> str | None:
         hit = self.areas.get(area)
@@ -62,10 +62,25 @@ class AreaTree:
 
     def ancestor_at(self, area: str, level: str) -> str | None:
         """The area of ``level`` above or at ``area``, if any."""
-        key = (area, level)
-        if key not in self._at:
-            self._at[key] = next((a for a in self.chain(area) if self.areas[a][0] == level), None)
-        return self._at[key]
+        return self.ancestors(level).get(area)
+
+    def ancestors(self, level: str) -> dict[str, str | None]:
+        """Every area -> its area of ``level`` (above or at it), computed once per level."""
+        hit = self._up.get(level)
+        if hit is None:
+            hit = {}
+            for area in self.areas:
+                if area in hit:
+                    continue
+                chain = self.chain(area)
+                found = None
+                for i in range(len(chain) - 1, -1, -1):  # top-down: every node below an X-level area gets X
+                    node = chain[i]
+                    if self.areas[node][0] == level:
+                        found = node
+                    hit.setdefault(node, found)
+            self._up[level] = hit
+        return hit
 
     def subtree(self, root: str) -> frozenset[str]:
         """``root`` and every area below it."""
@@ -113,9 +128,20 @@ def rollup(
 ) -> dict[str, Tally]:
     """Checked and gap counts per area of ``level``, counting anchors within ``scope``."""
     out: dict[str, Tally] = {}
+    up = tree.ancestors(level)
     for row in rows:
+        if len(row.anchors) == 1 and row.gap_anchors is None:  # the common case, without sets
+            a = row.anchors[0]
+            t = up.get(a) if scope is None or a in scope else None
+            if t is not None:
+                entry = out.get(t)
+                if entry is None:
+                    entry = out[t] = Tally()
+                entry.checked += row.checked
+                entry.gaps += len(row.gaps)
+            continue
         anchors = [a for a in row.anchors if scope is None or a in scope]
-        targets = {t for t in (tree.ancestor_at(a, level) for a in anchors) if t is not None}
+        targets = {t for t in (up.get(a) for a in anchors) if t is not None}
         if not targets:
             continue
         if row.gap_anchors is None:
@@ -123,7 +149,7 @@ def rollup(
         else:
             gap_targets = {
                 t
-                for t in (tree.ancestor_at(a, level) for a in row.gap_anchors if scope is None or a in scope)
+                for t in (up.get(a) for a in row.gap_anchors if scope is None or a in scope)
                 if t is not None
             }
         for t in targets:

@@ -25,7 +25,7 @@ greedily to the smallest id one layer closer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel
@@ -157,7 +157,9 @@ def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
     ids = check_ids("node_ids", node_ids)
     if not ids:
         return []
-    return [assemble(f) for f in engine(store).chains(ids)]
+    facts = engine(store).chains(ids)  # kept alive while ``shared`` is keyed by id()
+    shared: dict[int, ChainStep] = {}
+    return [assemble(f, shared) for f in facts]
 
 
 def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
@@ -187,15 +189,39 @@ def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
     return engine(store).path(a, b)
 
 
-def assemble(facts: ChainFacts) -> Chain:
-    """Build a :class:`Chain` from an engine's facts: ids sorted and distinct, the broken step found."""
-    steps = [
-        ChainStep.model_construct(level=r.level, node_id=r.node_id, orgs=sorted(set(r.orgs)),
-                                  people=sorted(set(r.people)))
-        for r in facts.rows
-    ]
+def assemble(facts: ChainFacts, shared: dict[int, ChainStep] | None = None) -> Chain:
+    """Build a :class:`Chain` from an engine's facts: ids sorted and distinct, the broken step found.
+
+    The values come from the store, already valid: the models are built without
+    validation (20x faster, which counts for 10,000 chains at once). With ``shared``,
+    a step row the engine hands out for many chains (a building, a grid and what is
+    above it) becomes one :class:`ChainStep` object in all of them.
+    """
+    steps = []
+    for r in facts.rows:
+        step = shared.get(id(r)) if shared is not None else None
+        if step is None:
+            step = _built(ChainStep, level=r.level, node_id=r.node_id,
+                          orgs=sorted(set(r.orgs)) if r.orgs else [],
+                          people=sorted(set(r.people)) if r.people else [])
+            if shared is not None:
+                shared[id(r)] = step
+        steps.append(step)
     broken = next((s.level for s in steps if not s.people), None)
     if facts.household is None:
         broken = "household"
-    return Chain.model_construct(start_id=facts.start_id, household_id=facts.household, steps=steps,
-                                 broken_at=broken, assignee_id=facts.assignee)
+    return _built(Chain, start_id=facts.start_id, household_id=facts.household, steps=steps,
+                  broken_at=broken, assignee_id=facts.assignee)
+
+
+_T = TypeVar("_T", bound=BaseModel)
+
+
+def _built(cls: type[_T], **values: object) -> _T:
+    """A pydantic model from values known to be valid, every field given (as ``model_construct``, cheaper)."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

@@ -221,7 +221,7 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     """
     year = check_year(year)
     area = check_area(area)
-    eng = engine(store)
+    eng = engine(store, warn_empty=True)
     if year is None:
         year = default_year(eng)
     tree = AreaTree(eng.area_tree())

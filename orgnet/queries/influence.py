@@ -147,7 +147,7 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
     check_choice("betweenness", betweenness, ("exact", "sample"))
     check_int("samples", samples, 1, 10**9)
     check_int("seed", seed, 0, 2**32 - 1)
-    eng = engine(store)
+    eng = engine(store, warn_empty=True)
     proj = eng.projection()
     sources = samples if betweenness == "sample" else None
     return compute(proj, AreaTree(eng.area_tree()), sources=sources, seed=seed)

@@ -143,7 +143,7 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     """
     year = check_year(year)
     area = check_area(area)
-    eng = engine(store)
+    eng = engine(store, warn_empty=True)
     if year is None:
         year = default_year(eng)
     tree = AreaTree(eng.area_tree())
