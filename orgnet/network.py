@@ -46,7 +46,10 @@ class Network:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self._lock = ReadWriteLock()  # questions read, loads write: safe to share between threads
+        # Questions read, loads write: safe to share between threads. A store whose every
+        # question reads one immutable state (the embedded one) needs no lock, and its
+        # questions go on during a long load.
+        self._lock = ReadWriteLock(enabled=not getattr(store, "snapshot_reads", False))
 
     def __repr__(self) -> str:
         return f"Network({self.store.uri!r})"

@@ -475,6 +475,8 @@ class MemoryStore:
     """
 
     backend: ClassVar[str] = "memory"
+    snapshot_reads: ClassVar[bool] = True
+    """Every question reads one immutable state: safe beside a concurrent write without a lock."""
 
     def __init__(self, path: str | Path | None = None, *, create: bool = False) -> None:
         self._ids = Ids()

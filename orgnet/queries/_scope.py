@@ -14,13 +14,18 @@ to a registration in that place).
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from orgnet.errors import NotFound
 from orgnet.queries._facts import Facts
 
-__all__ = ["Facts", "AreaTree", "Tally", "rate"]
+if TYPE_CHECKING:
+    from orgnet.queries._facts import Engine
+
+__all__ = ["Facts", "AreaTree", "Tally", "rate", "latest_year"]
 
 
 @dataclass
@@ -169,3 +174,9 @@ def rate(checked: int, gaps: int) -> float | None:
     (0.75, None)
     """
     return None if checked == 0 else 1.0 - gaps / checked
+
+
+def latest_year(eng: Engine) -> int:
+    """The year a question uses by default: the latest registration year, else the current year."""
+    years = eng.registration_years()
+    return max(years) if years else _dt.date.today().year

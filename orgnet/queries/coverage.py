@@ -42,7 +42,6 @@ one piece of code for both.
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
@@ -51,7 +50,7 @@ from pydantic import BaseModel, Field
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_choice, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, Facts, rate, rollup, tally
+from orgnet.queries._scope import AreaTree, Facts, latest_year, rate, rollup, tally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -174,11 +173,9 @@ def _nan(value: float | None) -> float:
     return float("nan") if value is None else value
 
 
-def default_year(store: GraphStore | Engine) -> int:
+def default_year(store: GraphStore) -> int:
     """The latest registration year in the store, else the current year."""
-    eng = store if hasattr(store, "registration_years") else engine(store, warn_empty=False)
-    years = eng.registration_years()
-    return max(years) if years else _dt.date.today().year
+    return latest_year(engine(store))
 
 
 def coverage(store: GraphStore, year: int | None = None, *, area: str | None = None) -> CoverageReport:
@@ -223,7 +220,7 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     area = check_area(area)
     eng = engine(store, warn_empty=True)
     if year is None:
-        year = default_year(eng)
+        year = latest_year(eng)
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
     facts = eng.rule_facts(year, scope, None)

@@ -42,8 +42,7 @@ from orgnet.model import MUNICIPAL_AND_ABOVE, PROPERTY_CATEGORIES
 from orgnet.queries._args import check_area, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import Facts, KpiFacts
-from orgnet.queries._scope import AreaTree, in_scope, rate, tally
-from orgnet.queries.coverage import default_year
+from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, tally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -145,7 +144,7 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     area = check_area(area)
     eng = engine(store, warn_empty=True)
     if year is None:
-        year = default_year(eng)
+        year = latest_year(eng)
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
     cover = eng.rule_facts(year, scope, KPI_RULES)
