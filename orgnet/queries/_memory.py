@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 __all__ = ["MemoryEngine"]
 
 
+def _gather(indptr: np.ndarray, values: np.ndarray, nodes: np.ndarray) -> list[np.ndarray]:
+    """``values[indptr[n]:indptr[n+1]]`` for every node of ``nodes``, with one gather for all."""
+    if not len(nodes):
+        return []
+    starts, ends = indptr[nodes], indptr[nodes + 1]
+    counts = ends - starts
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    flat = values[np.repeat(starts - bounds[:-1], counts) + np.arange(int(bounds[-1]))]
+    return np.split(flat, bounds[1:-1])
+
+
 def _take(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """``arr[idx]`` with ``-1`` where ``idx`` is ``-1``."""
     out = np.full(len(idx), -1, dtype=arr.dtype)
@@ -423,53 +434,59 @@ class MemoryEngine:
         o_ptr, o_src, _ = s.in_csr("COVERS")
         member = self._member()
 
-        def holders(x: int) -> list[int]:
-            return r_src[r_ptr[x] : r_ptr[x + 1]].tolist()  # type: ignore[no-any-return]
+        # every household, building and area the chains visit, each read once for all the chains
+        homes = np.unique(household[household >= 0])
+        contacts = _gather(c_ptr, c_src, homes)
+        home_people = [names[g[member[g]]].tolist() for g in contacts]
+        home_rows = {h: ChainRow("household", names[h], (), people)
+                     for h, people in zip(homes.tolist(), home_people)}
+        blds = np.unique(building[building >= 0])
+        bld_rows = {b: ChainRow("building", names[b], (), names[g].tolist())
+                    for b, g in zip(blds.tolist(), _gather(r_ptr, r_src, blds))}
+        first_area = _take(into, blds)
+        areas: list[np.ndarray] = []
+        frontier = np.unique(first_area[first_area >= 0])
+        seen = np.zeros(s.n, dtype=bool)
+        while len(frontier):
+            seen[frontier] = True
+            areas.append(frontier)
+            up = part_of[frontier]
+            up = np.unique(up[up >= 0])
+            frontier = up[~seen[up]]
+        all_areas = np.concatenate(areas) if areas else np.zeros(0, dtype=np.int64)
+        orgs_of = _gather(o_ptr, o_src, all_areas)
+        all_orgs = np.unique(np.concatenate(orgs_of)) if orgs_of else np.zeros(0, dtype=np.int64)
+        org_people = dict(zip(all_orgs.tolist(), _gather(r_ptr, r_src, all_orgs)))
+        area_row: dict[int, ChainRow] = {}
+        for a, orgs, own in zip(all_areas.tolist(), orgs_of, _gather(r_ptr, r_src, all_areas)):
+            people = np.concatenate([own, *(org_people[o] for o in orgs.tolist())]) if len(orgs) else own
+            level = str(level_col[area_rows[a]]) if area_rows[a] >= 0 else "area"
+            area_row[a] = ChainRow(level, names[a], names[orgs].tolist(), names[people].tolist())
+        part_of_l = part_of.tolist()
 
-        names_l = names.tolist()
-        building_rows: dict[int, ChainRow] = {}
-        area_rows_of: dict[int, list[ChainRow]] = {}
-
-        def building_row(b: int) -> ChainRow:
-            row = building_rows.get(b)
-            if row is None:
-                row = building_rows[b] = ChainRow("building", names_l[b], (), [names_l[p] for p in holders(b)])
-            return row
-
-        def areas_from(area: int) -> list[ChainRow]:
-            """The steps from an area up to the top, cached per area (households share them)."""
-            hit = area_rows_of.get(area)
-            if hit is not None:
-                return hit
+        def steps_from(area: int) -> list[ChainRow]:
+            """The steps from an area up to the top (stopping where a PART_OF cycle would repeat)."""
             rows: list[ChainRow] = []
-            seen: set[int] = set()
-            node = area
-            while node >= 0 and node not in seen:
-                seen.add(node)
-                orgs = o_src[o_ptr[node] : o_ptr[node + 1]].tolist()
-                people = holders(node)
-                for org in orgs:
-                    people.extend(holders(org))
-                level = str(level_col[area_rows[node]]) if area_rows[node] >= 0 else "area"
-                rows.append(ChainRow(level, names_l[node], [names_l[o] for o in orgs], [names_l[p] for p in people]))
-                node = int(part_of[node])
-            area_rows_of[area] = rows
+            visited: set[int] = set()
+            while area >= 0 and area not in visited:
+                visited.add(area)
+                rows.append(area_row[area])
+                area = part_of_l[area]
             return rows
 
-        into_l = into.tolist()
+        names_l = names.tolist()
+        above = {b: steps_from(a) for b, a in zip(blds.tolist(), first_area.tolist())}
         out: list[ChainFacts] = []
         for i, (h, b, a) in enumerate(zip(household.tolist(), building.tolist(), assignee.tolist())):
-            start = node_ids[i]
             who = names_l[a] if a >= 0 else None
             if h < 0:
-                out.append(ChainFacts(start, None, who, []))
+                out.append(ChainFacts(node_ids[i], None, who, []))
                 continue
-            contacts = c_src[c_ptr[h] : c_ptr[h + 1]].tolist()
-            rows = [ChainRow("household", names_l[h], (), [names_l[p] for p in contacts if member[p]])]
+            rows = [home_rows[h]]
             if b >= 0:
-                rows.append(building_row(b))
-                rows.extend(areas_from(into_l[b]))
-            out.append(ChainFacts(start, names_l[h], who, rows))
+                rows.append(bld_rows[b])
+                rows.extend(above[b])
+            out.append(ChainFacts(node_ids[i], names_l[h], who, rows))
         return out
 
     def path(self, a: str, b: str) -> list[str]:
