@@ -46,7 +46,7 @@ class Facts(NamedTuple):
 
 @dataclass
 class KpiFacts:
-    """What the KPIs need beside the coverage facts, as rows with anchors (sorted by id)."""
+    """What the KPIs need beside the coverage facts, as rows with anchors (in any order: the KPIs count them)."""
 
     unit_pairings: list[tuple[str, str | None, str]] = field(default_factory=list)
     """(unit, admin_level, community) for every unit's PAIRED_WITH."""

@@ -369,18 +369,18 @@ class MemoryEngine:
             return [names[c] if c >= 0 else None for c in codes.tolist()]
 
         acts = s.nodes["Activity"]
-        facts.activities = sorted(zip(names[acts.codes].tolist(), s.column("Activity", "date").tolist(),
-                                      name_or_none(located[acts.codes])))
+        facts.activities = list(zip(names[acts.codes].tolist(), s.column("Activity", "date").tolist(),
+                                    name_or_none(located[acts.codes])))
         sites = s.nodes["Site"]
-        facts.sites = sorted(zip(names[sites.codes].tolist(), s.column("Site", "standardized").tolist(),
-                                 name_or_none(located[sites.codes])))
+        facts.sites = list(zip(names[sites.codes].tolist(), s.column("Site", "standardized").tolist(),
+                               name_or_none(located[sites.codes])))
         matters = s.nodes["Matter"]
         raiser = s.in1("RAISED")[matters.codes]
         is_household = np.zeros(len(raiser), dtype=bool)
         ok = raiser >= 0
         is_household[ok] = s.label_mask("Household")[raiser[ok]]
         anchor = np.where(is_household, _take(self.household_grid(), raiser), _take(self.person_anchor(), raiser))
-        facts.matters = sorted(zip(
+        facts.matters = list(zip(
             names[matters.codes].tolist(), s.column("Matter", "category").tolist(),
             s.column("Matter", "created_at").tolist(), s.column("Matter", "closed_at").tolist(),
             name_or_none(anchor),
