@@ -4,7 +4,7 @@ Implements :class:`orgnet.queries._facts.Engine` on one immutable
 :class:`~orgnet.graph.memory.State` (so a question never sees half a write).
 Subjects, anchors and gaps are integer-code arrays: gaps are masks from
 ``np.bincount`` over relationship ends, anchors are parent-array lookups
-(household -> building -> grid), groups come from ``np.unique``; only the ids
+(household -> building -> grid), groups come from ``np.bincount`` and sorting; only the ids
 that reach a result are turned back into strings.
 """
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from orgnet.errors import InvalidArgument, NotFound
+from orgnet.graph.memory import unique_ints, unique_pairs
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
 from orgnet.queries._facts import ChainFacts, ChainRow, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
@@ -331,10 +332,14 @@ class MemoryEngine:
         names = self._names()
         cov = covers[orgs]
         loc = _take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[orgs])
-        pairs = np.stack([np.minimum(cov, loc), np.maximum(cov, loc)], axis=1)
-        pairs[:, 0] = np.where(pairs[:, 0] < 0, pairs[:, 1], pairs[:, 0])  # one anchor when the other is -1
-        uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
-        inv = inv.ravel()
+        import pandas as pd
+
+        low, high = np.minimum(cov, loc), np.maximum(cov, loc)
+        low = np.where(low < 0, high, low)  # one anchor when the other is -1
+        base = s.n + 1
+        inv, keys = pd.factorize((low + 1) * base + (high + 1), sort=True)
+        keys = np.asarray(keys, dtype=np.int64)
+        uniq = np.stack([keys // base - 1, keys % base - 1], axis=1)
         checked = np.bincount(inv, minlength=len(uniq))
         bad = ~ok[orgs]
         bad_names = names[orgs[bad]].tolist()
@@ -356,8 +361,9 @@ class MemoryEngine:
         p = s.rel("PAIRED_WITH")
         if len(p):
             units = s.label_mask("Unit")[p.src]
-            pairs = np.unique(np.stack([p.src[units], p.dst[units]], axis=1), axis=0) if units.any() else None
-            if pairs is not None:
+            if units.any():
+                us, cs = unique_pairs(p.src[units], p.dst[units], s.n)
+                pairs = np.stack([us, cs], axis=1)
                 rows = s.rows("Unit")
                 level = s.column("Unit", "admin_level")
                 facts.unit_pairings = sorted(
@@ -387,7 +393,7 @@ class MemoryEngine:
         ))
         r = s.rel("HOLDS_ROLE")
         if len(r) and r.key is not None:
-            workers = np.unique(r.src[r.key == "social_worker"])
+            workers = unique_ints(r.src[r.key == "social_worker"])
             workers = workers[s.label_mask("Person")[workers]]
             facts.social_workers = sorted(zip(names[workers].tolist(), name_or_none(self.person_anchor()[workers])))
         return facts
@@ -435,27 +441,27 @@ class MemoryEngine:
         member = self._member()
 
         # every household, building and area the chains visit, each read once for all the chains
-        homes = np.unique(household[household >= 0])
+        homes = unique_ints(household[household >= 0])
         contacts = _gather(c_ptr, c_src, homes)
         home_people = [names[g[member[g]]].tolist() for g in contacts]
         home_rows = {h: ChainRow("household", names[h], (), people)
                      for h, people in zip(homes.tolist(), home_people)}
-        blds = np.unique(building[building >= 0])
+        blds = unique_ints(building[building >= 0])
         bld_rows = {b: ChainRow("building", names[b], (), names[g].tolist())
                     for b, g in zip(blds.tolist(), _gather(r_ptr, r_src, blds))}
         first_area = _take(into, blds)
         areas: list[np.ndarray] = []
-        frontier = np.unique(first_area[first_area >= 0])
+        frontier = unique_ints(first_area[first_area >= 0])
         seen = np.zeros(s.n, dtype=bool)
         while len(frontier):
             seen[frontier] = True
             areas.append(frontier)
             up = part_of[frontier]
-            up = np.unique(up[up >= 0])
+            up = unique_ints(up[up >= 0])
             frontier = up[~seen[up]]
         all_areas = np.concatenate(areas) if areas else np.zeros(0, dtype=np.int64)
         orgs_of = _gather(o_ptr, o_src, all_areas)
-        all_orgs = np.unique(np.concatenate(orgs_of)) if orgs_of else np.zeros(0, dtype=np.int64)
+        all_orgs = unique_ints(np.concatenate(orgs_of)) if orgs_of else np.zeros(0, dtype=np.int64)
         org_people = dict(zip(all_orgs.tolist(), _gather(r_ptr, r_src, all_orgs)))
         area_row: dict[int, ChainRow] = {}
         for a, orgs, own in zip(all_areas.tolist(), orgs_of, _gather(r_ptr, r_src, all_areas)):
@@ -520,7 +526,7 @@ class MemoryEngine:
             if not len(r):
                 continue
             keep = actor_mask[r.src]
-            pairs = np.unique(np.stack([r.src[keep], r.dst[keep]], axis=1), axis=0)
+            pairs = np.stack(unique_pairs(r.src[keep], r.dst[keep], s.n), axis=1)
             actors.update(pairs[:, 0].tolist())
             edges.extend((names[u], names[v], t) for u, v in pairs.tolist())
         proj.edges = sorted(set(edges))

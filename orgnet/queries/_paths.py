@@ -24,6 +24,12 @@ Expand = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """``expand(frontier)`` -> ``(src, dst)``: every edge from a frontier node, direction ignored."""
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: this numpy's ``np.unique`` hashes, far slower on big arrays)."""
+    out = np.sort(values)
+    return out[np.concatenate([[True], out[1:] != out[:-1]])] if len(out) else out
+
+
 class _Side:
     def __init__(self, start: int, size: int) -> None:
         self.dist = np.full(max(size, start + 1), -1, dtype=np.int32)
@@ -82,7 +88,7 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
         side.grow(top)
         other.grow(top)
         side.pairs.append((src, dst))
-        new = np.unique(dst[side.dist[dst] < 0])
+        new = _unique(dst[side.dist[dst] < 0])
         side.depth += 1
         side.dist[new] = side.depth
         side.frontier = new
@@ -95,7 +101,7 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
 
     def leading_to(pairs: tuple[np.ndarray, np.ndarray], targets: np.ndarray) -> np.ndarray:
         mark[targets] = True
-        found = np.unique(pairs[0][mark[pairs[1]]])
+        found = _unique(pairs[0][mark[pairs[1]]])
         mark[targets] = False
         return found
 
@@ -114,7 +120,7 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
             src, dst = sb.pairs[length - k]
             cand = src[(dst == prev) & mark[src]]
         mark[on[k]] = False
-        cand = np.unique(cand)
+        cand = _unique(cand)
         keys = key(cand)
         path.append(int(cand[int(np.argmin(keys))]) if len(cand) > 1 else int(cand[0]))
     return path
