@@ -144,6 +144,17 @@ def main() -> None:
         print(f"reopen file: snapshot (memory-mapped): {t_open:.2f} s")
         t, cov2 = timed(lambda: orgnet.queries.coverage.coverage(again, 2023))
         print(f"coverage(2023) on the reopened store: {t:.3f} s; equal: {cov2 == cov}")
+        # the store's own footprint: a fresh process that opens the snapshot and answers coverage
+        import subprocess
+        import sys
+
+        code = (
+            "import orgnet, pathlib; net = orgnet.connect('file:" + str(path) + "'); net.coverage(2023); "
+            "net.kpis(2023); print([l for l in pathlib.Path('/proc/self/status').read_text().splitlines() "
+            "if l.startswith(('VmRSS', 'VmHWM'))])"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        print(f"fresh process, reopened store after coverage and kpis: {out.strip()}")
     print(f"peak rss at the end: {peak_mb():,.0f} MB")
 
 

@@ -452,13 +452,13 @@ class MemoryEngine:
         first_area = _take(into, blds)
         areas: list[np.ndarray] = []
         frontier = unique_ints(first_area[first_area >= 0])
-        seen = np.zeros(s.n, dtype=bool)
+        seen: set[int] = set()
         while len(frontier):
-            seen[frontier] = True
+            seen.update(frontier.tolist())
             areas.append(frontier)
             up = part_of[frontier]
             up = unique_ints(up[up >= 0])
-            frontier = up[~seen[up]]
+            frontier = up[[u not in seen for u in up.tolist()]] if len(up) else up
         all_areas = np.concatenate(areas) if areas else np.zeros(0, dtype=np.int64)
         orgs_of = _gather(o_ptr, o_src, all_areas)
         all_orgs = unique_ints(np.concatenate(orgs_of)) if orgs_of else np.zeros(0, dtype=np.int64)
@@ -468,7 +468,7 @@ class MemoryEngine:
             people = np.concatenate([own, *(org_people[o] for o in orgs.tolist())]) if len(orgs) else own
             level = str(level_col[area_rows[a]]) if area_rows[a] >= 0 else "area"
             area_row[a] = ChainRow(level, names[a], names[orgs].tolist(), names[people].tolist())
-        part_of_l = part_of.tolist()
+        part_of_l = dict(zip(all_areas.tolist(), part_of[all_areas].tolist()))
 
         def steps_from(area: int) -> list[ChainRow]:
             """The steps from an area up to the top (stopping where a PART_OF cycle would repeat)."""
@@ -477,14 +477,16 @@ class MemoryEngine:
             while area >= 0 and area not in visited:
                 visited.add(area)
                 rows.append(area_row[area])
-                area = part_of_l[area]
+                area = part_of_l.get(area, -1)
             return rows
 
-        names_l = names.tolist()
         above = {b: steps_from(a) for b, a in zip(blds.tolist(), first_area.tolist())}
+        home_names = dict(zip(homes.tolist(), names[homes].tolist()))
+        who_codes = unique_ints(assignee[assignee >= 0])
+        who_names = dict(zip(who_codes.tolist(), names[who_codes].tolist()))
         out: list[ChainFacts] = []
         for i, (h, b, a) in enumerate(zip(household.tolist(), building.tolist(), assignee.tolist())):
-            who = names_l[a] if a >= 0 else None
+            who = who_names[a] if a >= 0 else None
             if h < 0:
                 out.append(ChainFacts(node_ids[i], None, who, []))
                 continue
@@ -492,7 +494,7 @@ class MemoryEngine:
             if b >= 0:
                 rows.append(bld_rows[b])
                 rows.extend(above[b])
-            out.append(ChainFacts(node_ids[i], names_l[h], who, rows))
+            out.append(ChainFacts(node_ids[i], home_names[h], who, rows))
         return out
 
     def path(self, a: str, b: str) -> list[str]:

@@ -14,6 +14,7 @@ adjacency (handles are its id codes), the Neo4j engine sends one query per layer
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -30,10 +31,25 @@ def _unique(values: np.ndarray) -> np.ndarray:
     return out[np.concatenate([[True], out[1:] != out[:-1]])] if len(out) else out
 
 
+_POOL = threading.local()
+"""Per thread: two distance arrays and a mark array, all "unset", reused by every search."""
+
+
+def _scratch(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = getattr(_POOL, "arrays", None)
+    if arrays is None or len(arrays[0]) < size:
+        arrays = (np.full(size, -1, dtype=np.int32), np.full(size, -1, dtype=np.int32),
+                  np.zeros(size, dtype=bool))
+        _POOL.arrays = arrays
+    return arrays
+
+
 class _Side:
-    def __init__(self, start: int, size: int) -> None:
-        self.dist = np.full(max(size, start + 1), -1, dtype=np.int32)
+    def __init__(self, start: int, dist: np.ndarray) -> None:
+        self.pooled = dist
+        self.dist = dist if start < len(dist) else np.full(start + 1, -1, dtype=np.int32)
         self.dist[start] = 0
+        self.touched: list[np.ndarray] = [np.array([start], dtype=np.int64)]
         self.frontier = np.array([start], dtype=np.int64)
         self.depth = 0
         self.pairs: list[tuple[np.ndarray, np.ndarray]] = []
@@ -43,6 +59,11 @@ class _Side:
         if size > len(self.dist):
             more = np.full(size - len(self.dist), -1, dtype=np.int32)
             self.dist = np.concatenate([self.dist, more])
+
+    def reset(self) -> None:
+        """Leave the pooled array as found: every entry this search set back to unset."""
+        touched = np.concatenate(self.touched)
+        self.pooled[touched[touched < len(self.pooled)]] = -1
 
 
 def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.ndarray], np.ndarray],
@@ -77,7 +98,17 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
     """
     if a == b:
         return [a]
-    sa, sb = _Side(a, size), _Side(b, size)
+    dist_a, dist_b, pooled_mark = _scratch(size)
+    sa, sb = _Side(a, dist_a), _Side(b, dist_b)
+    try:
+        return _search(a, b, sa, sb, expand, key, pooled_mark)
+    finally:
+        sa.reset()
+        sb.reset()
+
+
+def _search(a: int, b: int, sa: _Side, sb: _Side, expand: Expand, key: Callable[[np.ndarray], np.ndarray],
+            pooled_mark: np.ndarray) -> list[int]:
     middle = np.zeros(0, dtype=np.int64)
     while not len(middle):
         side, other = (sa, sb) if len(sa.frontier) <= len(sb.frontier) else (sb, sa)
@@ -91,13 +122,14 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
         new = _unique(dst[side.dist[dst] < 0])
         side.depth += 1
         side.dist[new] = side.depth
+        side.touched.append(new)
         side.frontier = new
         middle = new[other.dist[new] == other.depth]
     ka, kb = sa.depth, sb.depth
     length = ka + kb
     on: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * (length + 1)
     on[ka] = middle
-    mark = np.zeros(len(sa.dist), dtype=bool)
+    mark = pooled_mark if len(pooled_mark) >= len(sa.dist) else np.zeros(len(sa.dist), dtype=bool)
 
     def leading_to(pairs: tuple[np.ndarray, np.ndarray], targets: np.ndarray) -> np.ndarray:
         mark[targets] = True
