@@ -288,24 +288,31 @@ class MemoryEngine:
         src, dst, ok = src[order], dst[order], ok[order]
         starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
         ends = np.r_[starts[1:], len(src)]
+        counts = ends - starts
+        # one registration in the year (the common case): grouped by (community, reported) with arrays
+        one = starts[counts == 1]
+        c1, ok1, s1 = dst[one], ok[one], src[one]
+        key = c1 * 2 + (~ok1)
+        order1 = np.argsort(key, kind="stable")
+        key, s1 = key[order1], s1[order1]
+        bounds = (np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).tolist() if len(key) else []) + [len(key)]
+        key_l = key.tolist()
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Any]] = {}
+        for g0, g1 in zip(bounds[:-1], bounds[1:]):
+            c, bad = names[key_l[g0] // 2], bool(key_l[g0] % 2)
+            gap_ids = sorted(names[s1[g0:g1]].tolist()) if bad else []
+            groups[((c,), (c,) if bad else ())] = [g1 - g0, gap_ids]
+        # several registrations: anchored by all their communities, gaps where unreported
         src_l, dst_l, ok_l = src.tolist(), dst.tolist(), ok.tolist()
-        anchor_sets: list[tuple[str, ...]] = []
-        gap_sets: list[tuple[str, ...] | None] = []
-        subjects: list[str] = []
-        gaps: list[bool] = []
-        for i0, i1 in zip(starts.tolist(), ends.tolist()):
-            if i1 - i0 == 1:  # one registration in the year: the common case
-                c = names[dst_l[i0]]
-                anchor_sets.append((c,))
-                gap_sets.append(() if ok_l[i0] else (c,))
-                gaps.append(not ok_l[i0])
-            else:
-                anchor_sets.append(tuple(sorted({names[d] for d in dst_l[i0:i1]})))
-                unreported = tuple(sorted({names[dst_l[i]] for i in range(i0, i1) if not ok_l[i]}))
-                gap_sets.append(unreported)
-                gaps.append(bool(unreported))
-            subjects.append(names[src_l[i0]])
-        return self._rows_by_anchor_sets(anchor_sets, gap_sets, subjects, gaps)
+        for i0, i1 in zip(starts[counts > 1].tolist(), ends[counts > 1].tolist()):
+            anchors = tuple(sorted({names[d] for d in dst_l[i0:i1]}))
+            unreported = tuple(sorted({names[dst_l[i]] for i in range(i0, i1) if not ok_l[i]}))
+            entry = groups.setdefault((anchors, unreported), [0, []])
+            entry[0] += 1
+            if unreported:
+                entry[1].append(names[src_l[i0]])
+        return sorted(Facts(anchors, n, tuple(sorted(gap_ids)), gap_anchors)
+                      for (anchors, gap_anchors), (n, gap_ids) in groups.items())
 
     def _org_chain_rows(self) -> list[Facts]:
         s = self.s
