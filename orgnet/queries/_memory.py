@@ -325,9 +325,11 @@ class MemoryEngine:
         covers = s.out1("COVERS")
         city = np.zeros(s.n, dtype=bool)
         city[self._areas_of_level("city")] = True
-        root = is_org & (parent < 0) & (covers >= 0) & city[np.maximum(covers, 0)]
+        root = (parent[orgs] < 0) & (covers[orgs] >= 0) & city[np.maximum(covers[orgs], 0)]
+        # pointer doubling over the orgs alone (row numbers, not codes): ok = some ancestor is a root
+        up = _take(s.rows("Org"), parent[orgs])
         ok = root.copy()
-        anc = parent.copy()
+        anc = up
         for _ in range(max(1, int(np.ceil(np.log2(len(orgs) + 1))) + 1)):
             has = anc >= 0
             ok[has] |= ok[anc[has]]
@@ -348,7 +350,7 @@ class MemoryEngine:
         keys = np.asarray(keys, dtype=np.int64)
         uniq = np.stack([keys // base - 1, keys % base - 1], axis=1)
         checked = np.bincount(inv, minlength=len(uniq))
-        bad = ~ok[orgs]
+        bad = ~ok
         bad_names = names[orgs[bad]].tolist()
         bad_inv = inv[bad].tolist()
         per_group: list[list[str]] = [[] for _ in range(len(uniq))]
