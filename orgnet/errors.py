@@ -6,6 +6,7 @@ a missing id::
 
     OrgnetError
     ├── InvalidData (ValueError)        a record or file breaks the data format
+    │   └── InvalidInput                input files break it (causes first, repeats grouped)
     ├── InvalidArgument (ValueError)    a function got an option it does not take
     ├── NotFound (KeyError)             an id that is not in the graph
     ├── UnsupportedURI (ValueError)     connect() got a URI it cannot open
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "OrgnetError",
     "InvalidData",
+    "InvalidInput",
     "Reject",
     "InvalidArgument",
     "NotFound",
@@ -165,3 +167,22 @@ class PlotUnavailable(OrgnetError, ImportError):
     """Plotting needs matplotlib, which is not installed."""
 
     code = "plot_unavailable"
+
+
+class InvalidInput(InvalidData):
+    """Input files break the data format: :class:`InvalidData` whose message lists the causes
+    (whole-file problems) first and shows repeated problems once, with a count and the first rows.
+
+    ``problems`` still holds every problem, one per row and field.
+    """
+
+    def __init__(self, problems: list[Reject], *, lines: list[str], hint: str | None = None) -> None:
+        super().__init__(problems, hint=hint)
+        text = [f"{len(self.problems)} problem(s) in the input; nothing was written:", *lines]
+        text.append(
+            hint
+            or "Fix these rows, or load with on_error='skip' (orgnet load --on-error skip) to load "
+            "the valid rows and get the rejected ones in LoadReport.rejects."
+        )
+        self.message = "\n".join(text)
+        self.args = (self.message,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
@@ -58,9 +58,16 @@ class Network:
         on_error: OnError = "raise",
         batch_size: int | None = None,
         progress: bool | Callable[[int], None] = False,
+        sync: bool = False,
+        dry_run: bool = False,
+        encoding: str | None = None,
+        header_row: int | None = None,
+        unrecognised: Literal["error", "warn"] = "error",
     ) -> LoadReport:
         """Load a data folder or ``.xlsx`` workbook; see :func:`orgnet.io.load.load_folder`."""
-        return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress)
+        return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress,
+                           sync=sync, dry_run=dry_run, encoding=encoding, header_row=header_row,
+                           unrecognised=unrecognised)
 
     def load(
         self,
@@ -73,9 +80,11 @@ class Network:
         """Load model instances or a :class:`~orgnet.io.Dataset`; see :func:`orgnet.io.load.load_records`."""
         return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
 
-    def delete(self, ids: Iterable[str]) -> int:
-        """Remove nodes (and their relationships) by id; return how many existed."""
-        return self.store.delete(list(ids))
+    def delete(self, ids: str | Iterable[str]) -> int:
+        """Remove nodes (and their relationships) by id, one id or many; see :func:`orgnet.io.load.delete_ids`."""
+        from orgnet.io.load import delete_ids
+
+        return delete_ids(self.store, ids)
 
     def clear(self) -> None:
         """Remove everything orgnet stored here."""
