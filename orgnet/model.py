@@ -473,7 +473,7 @@ def _to_iso_date(value: Any) -> Any:
                     return _dt.date(int(y), int(mo), int(d)).isoformat()
                 tz = None
                 if zone:
-                    tz = _dt.timezone.utc if zone == "Z" else _dt.timezone(
+                    tz = _dt.UTC if zone == "Z" else _dt.timezone(
                         (1 if zone[0] == "+" else -1)
                         * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
                 stamp = _dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=tz)

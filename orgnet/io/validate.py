@@ -21,10 +21,12 @@ Two stages, both before anything is written:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
-from itertools import chain
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, repeat
 from typing import Any, cast
 
 import numpy as np
@@ -55,6 +57,20 @@ from orgnet.model import (
 __all__ = ["Table", "validate_table", "plan_load"]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while checking: the rows allocate millions of small objects
+    and hold no cycles, and each collection would walk every row of the load (see
+    benchmarks/RESULTS.md, "Checking speed")."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class Table:
     """Checked rows of one file: plain values, absent values left out."""
@@ -69,7 +85,7 @@ class Table:
         """The values of one field, row by row (None where absent)."""
         col = self._columns.get(name)
         if col is None:
-            col = self._columns[name] = [r.get(name) for r in self.rows]
+            col = self._columns[name] = list(map(dict.get, self.rows, repeat(name)))
         return col
 
 
@@ -219,6 +235,13 @@ def validate_table(
     >>> table.rows, [(r.row, r.field) for r in rejects]
     ([{'id': 'ZJ', 'level': 'city'}], [(3, 'level')])
     """
+    with _gc_paused():
+        return _validate_table(file, source, rows, numbers, headers)
+
+
+def _validate_table(
+    file: str, source: str, rows: list[dict[str, Any]], numbers: list[int], headers: dict[str, str] | None,
+) -> tuple[Table, list[Reject]]:
     specs = _specs(file)
     n = len(rows)
     rejects: list[Reject] = []
@@ -242,8 +265,10 @@ def validate_table(
                     reject(i, str(key)[:32], "extra_forbidden", f"unknown field {name}; {file} has {expected}")
     total_keys = sum(map(len, rows))
     present_values = 0
+    columns: dict[str, list[Any]] = {}
     for name, spec in specs.items():
-        col = [r.get(name) for r in rows]
+        col = list(map(dict.get, rows, repeat(name)))
+        columns[name] = col
         masks = _fast_mask(spec, col)
         if masks is None:
             present = np.fromiter((v is not None for v in col), dtype=bool, count=n)
@@ -260,15 +285,15 @@ def validate_table(
         memo: dict[Any, tuple[bool, Any]] = {}
         for i in np.flatnonzero(present & ~fine).tolist():
             value = col[i]
-            key = (type(value), value) if isinstance(value, (str, int, float)) else None
-            hit = memo.get(key) if key is not None else None
+            memo_key = (type(value), value) if isinstance(value, (str, int, float)) else None
+            hit = memo.get(memo_key) if memo_key is not None else None
             if hit is None:
                 try:
                     hit = (True, _parse_value(spec, value))
                 except Exception as exc:  # noqa: BLE001 - any parser failure is a reject, never a crash
                     hit = (False, exc)
-                if key is not None:
-                    memo[key] = hit
+                if memo_key is not None:
+                    memo[memo_key] = hit
             ok, out = hit
             if not ok:
                 kind, message = _error_text(cast(Exception, out))
@@ -287,6 +312,7 @@ def validate_table(
     if not bad and not changes:
         out_rows.extend(rows)
         out_numbers.extend(numbers)
+        table._columns.update(columns)
     else:
         for i in range(n):
             if i in bad:
@@ -336,11 +362,18 @@ def _check_target(
     return None
 
 
+def _present(col: list[Any]) -> np.ndarray:
+    """True where a value is given."""
+    out: np.ndarray = ~pd.isna(np.asarray(col, dtype=object))
+    return out
+
+
 def _take(arr: np.ndarray, pos: np.ndarray, fill: int) -> np.ndarray:
     """``arr[pos]`` where ``pos >= 0``, else ``fill``."""
     if not len(arr):
         return np.full(len(pos), fill, dtype=arr.dtype)
-    return cast(np.ndarray, np.where(pos >= 0, arr[np.maximum(pos, 0)], fill))
+    out: np.ndarray = np.where(pos >= 0, arr[np.maximum(pos, 0)], fill)
+    return out
 
 
 class _Graph:
@@ -395,8 +428,8 @@ class _Graph:
         if not targets or not len(self._pos):
             return np.full(len(targets), -1, dtype=np.int64)
         found = self._index.get_indexer(pd.Index(targets, dtype=object))
-        out = np.where(found >= 0, self._pos[np.maximum(found, 0)], -1)
-        return cast(np.ndarray, out)
+        out: np.ndarray = np.where(found >= 0, self._pos[np.maximum(found, 0)], -1)
+        return out
 
 
 def plan_load(
@@ -413,7 +446,8 @@ def plan_load(
     the rest. References to ``unchecked`` ids (rows that failed validation of
     their own) are not reported again.
     """
-    return _Planner(tables, store, mode, unchecked).run()
+    with _gc_paused():
+        return _Planner(tables, store, mode, unchecked).run()
 
 
 class _Planner:
@@ -425,6 +459,7 @@ class _Planner:
         self.unchecked = unchecked
         self.problems: list[Reject] = []
         self.rejected: list[set[int]] = [set() for _ in tables]
+        self.duplicated_links: set[int] = set()
         self.labels: list[str | None] = []
         for t in tables:
             model = FILES[t.file]
@@ -528,7 +563,7 @@ class _Planner:
         g = self.graph
         col = t.column(fieldname)
         pos = g.positions(col)
-        present = np.fromiter((v is not None for v in col), dtype=bool, count=len(col))
+        present = _present(col)
         gone = self.rejected[ti]
         if rows_mask is not None:
             present &= rows_mask
@@ -560,14 +595,15 @@ class _Planner:
                     st = self.tables[int(g.row_ti[p])]
                     dropped = f"{st.source} row {st.numbers[int(g.row_ri[p])]}"
             kinds = tuple(dict.fromkeys(k for k, _ in allowed))
-            levels = {lvl for _, lvl in allowed}
-            level = next(iter(levels)) if len(levels) == 1 else None
+            level_set = {lvl for _, lvl in allowed}
+            level = next(iter(level_set)) if len(level_set) == 1 else None
             bad = _check_target(info, target, kinds, level, dropped)
             if bad is None and info is not None:  # a role with several (kind, level) choices
                 bad = ("wrong_kind", f"refers to {target!r}, a {info.label}"
                        + (f" of level {info.level}" if info.level else "")
                        + "; expected " + " or ".join(f"{k}" + (f" of level {lv}" if lv else "") for k, lv in allowed))
-            self.reject(ti, ri, fieldname, bad[0], bad[1] + context)
+            if bad is not None:
+                self.reject(ti, ri, fieldname, bad[0], bad[1] + context)
         return pos
 
     def _field_refs(self, ti: int, t: Table, alive: np.ndarray) -> None:
@@ -621,10 +657,11 @@ class _Planner:
                 continue
             link = cast(type[Link], FILES[t.file])
             keys = [link.SOURCE, link.TARGET, *link.KEY]
-            frame = pd.DataFrame({k: t.column(k) for k in keys})
+            frame = pd.DataFrame({k: pd.Series(t.column(k), dtype=object) for k in keys})
             dup = frame.duplicated(keep=False).to_numpy()
             if not dup.any():
                 continue
+            self.duplicated_links.add(ti)
             first: dict[tuple[Any, ...], int] = {}
             for ri in np.flatnonzero(dup).tolist():
                 ident = tuple(t.rows[ri].get(k) for k in keys)
@@ -684,20 +721,31 @@ class _Planner:
                     col = t.column(rel.field)
                     targets = col if keep is None else [col[ri] for ri in keep]
                     if rel.reverse:
-                        batch.edges.extend((v, i) for i, v in zip(ids, targets) if v is not None)
+                        batch.edges.extend([(v, i) for i, v in zip(ids, targets) if v is not None])
                     else:
-                        batch.edges.extend((i, v) for i, v in zip(ids, targets) if v is not None)
+                        batch.edges.extend([(i, v) for i, v in zip(ids, targets) if v is not None])
             else:
                 link = cast(type[Link], FILES[t.file])
+                src, dst = link.SOURCE, link.TARGET
+                if ti not in self.duplicated_links:
+                    make = tuple.__new__  # LinkRow(...) without its Python-level __new__: 2x faster
+                    changes.links.setdefault(link.TYPE, []).extend(
+                        [make(LinkRow, (row[src], row[dst], _props(row, src, dst))) for row in rows])
+                    continue
                 merged: dict[tuple[Any, ...], LinkRow] = {}
-                ends = (link.SOURCE, link.TARGET)
                 for row in rows:
-                    props = {k: v for k, v in row.items() if k not in ends}
-                    ident = (row[link.SOURCE], row[link.TARGET], *(props.get(k) for k in link.KEY))
-                    merged[ident] = LinkRow(row[link.SOURCE], row[link.TARGET], props)
+                    props = _props(row, src, dst)
+                    ident = (row[src], row[dst], *(props.get(k) for k in link.KEY))
+                    merged[ident] = LinkRow(row[src], row[dst], props)
                 changes.links.setdefault(link.TYPE, []).extend(merged.values())
         changes.field_rels = list(field_batches.values())
         return changes
+
+
+def _props(row: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
+    props = row.copy()
+    del props[src], props[dst]
+    return props
 
 
 def _cycles(parents: dict[str, str | None]) -> list[list[str]]:
