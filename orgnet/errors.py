@@ -15,7 +15,8 @@ a missing id::
     │   ├── AuthFailed                  the server refused the credentials
     │   ├── DatabaseNotFound            the named database does not exist
     │   └── ServerTooOld                the server's version is not supported
-    └── PlotUnavailable (ImportError)   matplotlib is missing
+    ├── PlotUnavailable (ImportError)   matplotlib is missing
+    └── AlreadyExists (FileExistsError) a file to write exists (pass overwrite / --force)
 
 Each class has a stable ``code`` that services can match on instead of parsing
 messages. Messages say what went wrong and what to do; they never contain
@@ -40,6 +41,7 @@ __all__ = [
     "DatabaseNotFound",
     "ServerTooOld",
     "PlotUnavailable",
+    "AlreadyExists",
 ]
 
 
@@ -186,3 +188,9 @@ class InvalidInput(InvalidData):
         )
         self.message = "\n".join(text)
         self.args = (self.message,)
+
+
+class AlreadyExists(OrgnetError, FileExistsError):
+    """A file orgnet would write exists already; nothing was overwritten."""
+
+    code = "already_exists"
