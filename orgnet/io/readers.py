@@ -349,7 +349,7 @@ def _read_rows(table: RawTable, rows: Iterator[list[Any]], header_row: int | Non
     for cells in rows:
         number += 1
         values = list(cells)
-        if all(_empty(c) for c in values):
+        if values.count(None) == len(values) or all(_empty(c) for c in values):
             empty_run += 1
             if empty_run >= MAX_EMPTY_ROWS:
                 table.warnings.append(_problem(
@@ -490,8 +490,13 @@ def _read_jsonl(path: Path, table: RawTable, encoding: str | None) -> None:
             "ignored key(s), not part of " + table.file + " and never stored: " + ", ".join(probe.ignored), row=1))
 
 
+MAX_COLUMNS = 1000
+"""Columns read per sheet: a sheet's recorded width can be all 16,384 columns of formatted cells."""
+
+
 def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
-    for row in ws.iter_rows(values_only=True):
+    width = ws.max_column if isinstance(ws.max_column, int) else MAX_COLUMNS
+    for row in ws.iter_rows(values_only=True, max_col=max(1, min(width, MAX_COLUMNS))):
         yield list(row)
 
 
