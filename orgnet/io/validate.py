@@ -79,6 +79,8 @@ class Table:
     source: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Field -> the header the user wrote, for messages."""
     _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     def column(self, name: str) -> list[Any]:
@@ -306,7 +308,7 @@ def _validate_table(
         for i, row in enumerate(rows):
             if any(v is None for v in row.values()):
                 changes.setdefault(i, {}).update({k: None for k, v in row.items() if v is None})
-    table = Table(file, source)
+    table = Table(file, source, headers=dict(headers or {}))
     out_rows = table.rows
     out_numbers = table.numbers
     if not bad and not changes:
@@ -468,6 +470,9 @@ class _Planner:
     def reject(self, ti: int, ri: int, fieldname: str, kind: str, reason: str) -> None:
         self.rejected[ti].add(ri)
         t = self.tables[ti]
+        header = t.headers.get(fieldname)
+        if header and header != fieldname:
+            reason = f"{header}: {reason}"
         self.problems.append(Reject(file=t.source, row=t.numbers[ri], field=fieldname, type=kind, reason=reason))
 
     # ---------------------------------------------------------------- steps
