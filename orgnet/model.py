@@ -381,7 +381,7 @@ def _to_text(value: Any) -> Any:
             raise PydanticCustomError(
                 "control_char", "holds a control character (such as NUL) that no export format can carry"
             )
-        return text
+        return text or None  # an empty cell is an absent value
     return value
 
 

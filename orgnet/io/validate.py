@@ -168,7 +168,7 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
         same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr)
         ok = pc.and_(pc.match_substring_regex(arr, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), same)
     else:
-        ok = pc.and_(pc.equal(pc.utf8_trim_whitespace(arr), arr),
+        ok = pc.and_(pc.and_(pc.equal(pc.utf8_trim_whitespace(arr), arr), pc.greater(pc.utf8_length(arr), 0)),
                      pc.invert(pc.match_substring_regex(arr, _TEXT_BAD)))
     fine = ok.fill_null(False).to_numpy(zero_copy_only=False)
     return present, fine & present
@@ -209,6 +209,8 @@ def _check_int(spec: _Spec, value: Any) -> Any:
 
 
 def _parse_value(spec: _Spec, value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None  # an empty cell is an absent value
     if spec.kind == "int":
         return _check_int(spec, value)
     out = spec.parse(value)
@@ -297,7 +299,9 @@ def _validate_table(
                 if memo_key is not None:
                     memo[memo_key] = hit
             ok, out = hit
-            if not ok:
+            if ok and out is None and spec.required:
+                reject(i, name, "missing", "a value is required here")
+            elif not ok:
                 kind, message = _error_text(cast(Exception, out))
                 reject(i, name, kind, _reason(file, name, kind, message, value, spec))
             elif out is None:
