@@ -123,6 +123,13 @@ def cmd_load(args: argparse.Namespace) -> int:
                                  progress=not args.quiet and not args.dry_run, sync=args.sync,
                                  dry_run=args.dry_run, encoding=args.encoding, header_row=args.header_row,
                                  unrecognised=args.unrecognised)
+    except orgnet.InvalidData as exc:
+        lines = format_groups(exc.problems, limit=50)
+        print(f"error: {len(exc.problems)} problem(s) in {args.folder}; nothing was written:", file=sys.stderr)
+        print("\n".join(lines), file=sys.stderr)
+        print("Fix them (`orgnet validate FOLDER` lists them all), or load the valid rows with "
+              "--on-error skip.", file=sys.stderr)
+        return 1
     finally:
         net.close()
     print(f"{report} in {report.seconds:.1f}s into {net.store.uri}")

@@ -342,3 +342,14 @@ def test_load_report_lists_every_file(tmp_path: Path) -> None:
     assert read["区域.csv"] == ("areas", report.counts["areas"])
     assert sum(rows for _, rows in read.values()) == sum(report.counts.values())
     assert ("说明.docx", "skipped") in [(f.source, f.status) for f in report.files]
+
+
+def test_cli_load_errors_speak_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from orgnet.cli.main import main
+
+    write_csv(tmp_path / "人员.csv", ["编号", "户编号", "是否党员"], [["P1", "", "13900000001"]])
+    assert main(["load", str(tmp_path), "--to", f"file:{tmp_path / 's.orgnet'}", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "--on-error skip" in err and "on_error=" not in err and "13900000001" not in err
+    assert "人员.csv, row 2, field 'is_member'" in err
+    assert not (tmp_path / "s.orgnet").exists()
