@@ -59,8 +59,10 @@ __all__ = ["Table", "validate_table", "plan_load"]
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while checking: the rows allocate millions of small objects
-    and hold no cycles, and each collection would walk every row of the load (see
+    """No cyclic garbage collection while checking, and the objects made meanwhile frozen after.
+
+    The rows allocate millions of small objects that hold no cycles; each collection would
+    walk all of them (as the embedded store does for bulk inserts; figures in
     benchmarks/RESULTS.md, "Checking speed")."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -68,6 +70,7 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -134,9 +137,7 @@ def _specs(file: str) -> dict[str, _Spec]:
     return specs
 
 
-_ID_FAST = r"^[\x21-\x7e]{1,200}$"
-_ID_SLOW = r"^[+-]?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$|^[0-9]+\.0+$"
-_TEXT_BAD = "[\\x00-\\x1f\\x{FFFE}\\x{FFFF}]"
+_NUMERIC_START = None  # set on first use: the pyarrow array of "0"-"9", "+", "-"
 
 
 def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -144,6 +145,9 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    global _NUMERIC_START
+    if _NUMERIC_START is None:
+        _NUMERIC_START = pa.array([*"0123456789", "+", "-"], type=pa.string())
     try:
         arr = pa.array(col)
     except (pa.ArrowException, OverflowError, TypeError, ValueError):
@@ -160,16 +164,23 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
         ok = pc.and_(pc.greater_equal(arr, spec.low if spec.low is not None else -(2**62)),
                      pc.less_equal(arr, spec.high if spec.high is not None else 2**62))
     elif spec.kind == "id":
-        ok = pc.and_not(pc.match_substring_regex(arr, _ID_FAST), pc.match_substring_regex(arr, _ID_SLOW))
+        # printable ASCII without spaces, 1-200 characters; those starting with a digit or sign
+        # could be 1001.0 or 3.2E+14 and go through the parser
+        length = pc.binary_length(arr)
+        ok = pc.and_(pc.and_(pc.ascii_is_printable(arr), pc.invert(pc.match_substring(arr, " "))),
+                     pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
+        first = pc.utf8_slice_codeunits(arr, 0, 1)
+        ok = pc.and_not(ok, pc.is_in(first, value_set=_NUMERIC_START))
     elif spec.kind == "enum":
         ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()))
     elif spec.kind == "date":
         parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True)
-        same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr)
-        ok = pc.and_(pc.match_substring_regex(arr, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), same)
+        ok = pc.and_(pc.equal(pc.binary_length(arr), 10),
+                     pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr))
     else:
-        ok = pc.and_(pc.and_(pc.equal(pc.utf8_trim_whitespace(arr), arr), pc.greater(pc.utf8_length(arr), 0)),
-                     pc.invert(pc.match_substring_regex(arr, _TEXT_BAD)))
+        # Unicode-printable (no control characters, no line breaks), already stripped, not empty
+        ok = pc.and_(pc.and_(pc.utf8_is_printable(arr), pc.greater(pc.binary_length(arr), 0)),
+                     pc.equal(pc.utf8_trim_whitespace(arr), arr))
     fine = ok.fill_null(False).to_numpy(zero_copy_only=False)
     return present, fine & present
 
@@ -737,9 +748,17 @@ class _Planner:
                 link = cast(type[Link], FILES[t.file])
                 src, dst = link.SOURCE, link.TARGET
                 if ti not in self.duplicated_links:
-                    make = tuple.__new__  # LinkRow(...) without its Python-level __new__: 2x faster
+                    # LinkRow(...) without its Python-level __new__ (2x faster); link files
+                    # without properties (contacts, …) skip the per-row copy
+                    make = tuple.__new__
+                    srcs = t.column(src) if keep is None else [t.column(src)[ri] for ri in keep]
+                    dsts = t.column(dst) if keep is None else [t.column(dst)[ri] for ri in keep]
+                    if len(link.model_fields) == 2:
+                        props: Any = [{} for _ in range(len(srcs))]
+                    else:
+                        props = [_props(row, src, dst) for row in rows]
                     changes.links.setdefault(link.TYPE, []).extend(
-                        [make(LinkRow, (row[src], row[dst], _props(row, src, dst))) for row in rows])
+                        map(make, repeat(LinkRow, len(srcs)), zip(srcs, dsts, props)))
                     continue
                 merged: dict[tuple[Any, ...], LinkRow] = {}
                 for row in rows:
