@@ -367,15 +367,15 @@ def _check_target(
     info: NodeInfo | None, target: str, kinds: tuple[str, ...], level: str | None,
     dropped: str | None = None,
 ) -> tuple[str, str] | None:
-    """None when the target fits, else (type, reason)."""
+    """None when the target fits, else (type, reason). ``target`` is the id as it may be shown."""
     if info is None and dropped is not None:
-        return "rejected_reference", f"refers to {target!r}, which was rejected ({dropped})"
+        return "rejected_reference", f"refers to {target}, which was rejected ({dropped})"
     if info is None:
-        return "unresolved", f"refers to {target!r}, which is neither in this load nor in the store"
+        return "unresolved", f"refers to {target}, which is neither in this load nor in the store"
     if info.label not in kinds:
-        return "wrong_kind", f"refers to {target!r}, a {info.label}; expected {_kinds_text(kinds, level)}"
+        return "wrong_kind", f"refers to {target}, a {info.label}; expected {_kinds_text(kinds, level)}"
     if level is not None and info.level != level:
-        return "wrong_level", f"refers to {target!r}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
+        return "wrong_level", f"refers to {target}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
     return None
 
 
@@ -529,8 +529,9 @@ class _Planner:
             node_id = g.ids[pos]
             first = firsts[node_id]
             ft = self.tables[int(g.row_ti[first])]
+            shown = shown_value(self.tables[int(g.row_ti[pos])].file, "id", node_id, is_id=True) or "(not shown)"
             self.reject(int(g.row_ti[pos]), int(g.row_ri[pos]), "id", "duplicate_id",
-                        f"id {node_id!r} is used again (first in {ft.source}, row {ft.numbers[int(g.row_ri[first])]}); "
+                        f"id {shown} is used again (first in {ft.source}, row {ft.numbers[int(g.row_ri[first])]}); "
                         "ids must be unique across the whole graph")
 
     def _targets(self) -> list[Any]:
@@ -558,8 +559,9 @@ class _Planner:
         clash = np.flatnonzero((pos >= 0) & (_take(g.label, pos, -1) != codes))
         for k in clash.tolist():
             node_id, p = names[k], int(pos[k])
+            shown = shown_value(self.tables[int(g.row_ti[p])].file, "id", node_id, is_id=True) or "(not shown)"
             self.reject(int(g.row_ti[p]), int(g.row_ri[p]), "id", "duplicate_id",
-                        f"id {node_id!r} already belongs to a {stored[node_id].label} in the store; "
+                        f"id {shown} already belongs to a {stored[node_id].label} in the store; "
                         "ids must be unique across the whole graph")
         g.add_stored([names[k] for k in np.flatnonzero(pos < 0).tolist()], stored)
 
@@ -617,9 +619,10 @@ class _Planner:
             kinds = tuple(dict.fromkeys(k for k, _ in allowed))
             level_set = {lvl for _, lvl in allowed}
             level = next(iter(level_set)) if len(level_set) == 1 else None
-            bad = _check_target(info, target, kinds, level, dropped)
+            shown = shown_value(t.file, fieldname, target, is_id=True) or "an id (not shown: it looks like personal data)"
+            bad = _check_target(info, shown, kinds, level, dropped)
             if bad is None and info is not None:  # a role with several (kind, level) choices
-                bad = ("wrong_kind", f"refers to {target!r}, a {info.label}"
+                bad = ("wrong_kind", f"refers to {shown}, a {info.label}"
                        + (f" of level {info.level}" if info.level else "")
                        + "; expected " + " or ".join(f"{k}" + (f" of level {lv}" if lv else "") for k, lv in allowed))
             if bad is not None:

@@ -353,3 +353,17 @@ def test_cli_load_errors_speak_cli(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "--on-error skip" in err and "on_error=" not in err and "13900000001" not in err
     assert "人员.csv, row 2, field 'is_member'" in err
     assert not (tmp_path / "s.orgnet").exists()
+
+
+def test_no_personal_value_in_any_message(tmp_path: Path) -> None:
+    # a phone under 是否党员, an id-card number used as a household reference and as a duplicated id
+    write_csv(tmp_path / "人员.csv", ["编号", "姓名", "户编号", "是否党员", "电话"], [
+        ["P1", "王小明", "", "13912345678", "13912345678"],
+        ["320102199001015678", "赵六", "320102199001011234", "否", ""],
+        ["320102199001015678", "赵六", "", "否", ""],
+    ])
+    report = check_folder(tmp_path)
+    assert {p.type for p in report.problems} == {"bool", "unresolved", "duplicate_id"}
+    text = "\n".join(report.lines()) + report.to_json() + repr(report.problems)
+    for secret in ("王小明", "赵六", "13912345678", "320102199001011234", "320102199001015678"):
+        assert secret not in text, secret
