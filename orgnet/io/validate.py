@@ -269,15 +269,6 @@ def _validate_table(
         bad.add(i)
         rejects.append(Reject(file=source, row=numbers[i], field=fieldname, type=kind, reason=reason))
 
-    # keys that are not fields of the file (rows given as dicts)
-    unknown = set(chain.from_iterable(rows)) - specs.keys()
-    if unknown:
-        expected = ", ".join(specs)
-        for i, row in enumerate(rows):
-            for key in row:
-                if key in unknown:
-                    name = repr(key) if isinstance(key, str) and len(key) <= 32 else "a key"
-                    reject(i, str(key)[:32], "extra_forbidden", f"unknown field {name}; {file} has {expected}")
     total_keys = sum(map(len, rows))
     present_values = 0
     columns: dict[str, list[Any]] = {}
@@ -319,7 +310,15 @@ def _validate_table(
                 changes.setdefault(i, {})[name] = None
             elif out != value or type(out) is not type(value):
                 changes.setdefault(i, {})[name] = out
-    if total_keys != present_values:  # explicit None values: absent, dropped from the row
+    if total_keys != present_values:  # keys that are not fields, or explicit None values
+        unknown = set(chain.from_iterable(rows)) - specs.keys()
+        if unknown:
+            expected = ", ".join(specs)
+            for i, row in enumerate(rows):
+                for key in row:
+                    if key in unknown:
+                        shown = repr(key) if isinstance(key, str) and len(key) <= 32 else "a key"
+                        reject(i, str(key)[:32], "extra_forbidden", f"unknown field {shown}; {file} has {expected}")
         for i, row in enumerate(rows):
             if any(v is None for v in row.values()):
                 changes.setdefault(i, {}).update({k: None for k, v in row.items() if v is None})
@@ -420,10 +419,15 @@ class _Graph:
         self.row_ri = cat(parts_ri) if parts_ri else np.zeros(0, dtype=np.int64)
         self.label = cat(label_codes) if label_codes else np.zeros(0, dtype=np.int8)
         self.level = cat(level_codes) if level_codes else np.zeros(0, dtype=np.int8)
-        self.first = ~self.ids.duplicated(keep="first") if len(ids) else np.zeros(0, dtype=bool)
         self.batch_size = len(ids)
-        self._index = self.ids[self.first]
-        self._pos = np.flatnonzero(self.first)
+        if self.ids.is_unique:  # the usual case: one hash table, reused by every lookup
+            self.first = np.ones(len(ids), dtype=bool)
+            self._index = self.ids
+            self._pos = np.arange(len(ids))
+        else:
+            self.first = ~self.ids.duplicated(keep="first")
+            self._index = self.ids[self.first]
+            self._pos = np.flatnonzero(self.first)
 
     def add_stored(self, extra: list[str], stored: dict[str, NodeInfo]) -> None:
         """Add the store's nodes that the batch does not hold."""
