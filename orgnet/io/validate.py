@@ -85,6 +85,7 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     """Field -> the header the user wrote, for messages."""
     _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _present: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def column(self, name: str) -> list[Any]:
         """The values of one field, row by row (None where absent)."""
@@ -272,6 +273,7 @@ def _validate_table(
     total_keys = sum(map(len, rows))
     present_values = 0
     columns: dict[str, list[Any]] = {}
+    presence: dict[str, np.ndarray] = {}
     for name, spec in specs.items():
         col = list(map(dict.get, rows, repeat(name)))
         columns[name] = col
@@ -281,6 +283,7 @@ def _validate_table(
             fine = np.zeros(n, dtype=bool)
         else:
             present, fine = masks
+        presence[name] = present
         present_values += int(present.sum())
         if spec.required:
             for i in np.flatnonzero(~present).tolist():
@@ -329,6 +332,7 @@ def _validate_table(
         out_rows.extend(rows)
         out_numbers.extend(numbers)
         table._columns.update(columns)
+        table._present.update(presence)
     else:
         for i in range(n):
             if i in bad:
@@ -589,7 +593,8 @@ class _Planner:
         g = self.graph
         col = t.column(fieldname)
         pos = g.positions(col)
-        present = _present(col)
+        cached = t._present.get(fieldname)
+        present = cached.copy() if cached is not None else _present(col)
         gone = self.rejected[ti]
         if rows_mask is not None:
             present &= rows_mask
@@ -684,6 +689,8 @@ class _Planner:
                 continue
             link = cast(type[Link], FILES[t.file])
             keys = [link.SOURCE, link.TARGET, *link.KEY]
+            if len(set(zip(*(t.column(k) for k in keys)))) == len(t.rows):
+                continue  # no two rows for one relationship (the usual case), found without pandas
             frame = pd.DataFrame({k: pd.Series(t.column(k), dtype=object) for k in keys})
             dup = frame.duplicated(keep=False).to_numpy()
             if not dup.any():
@@ -747,7 +754,9 @@ class _Planner:
                     batch.owners.extend(ids)
                     col = t.column(rel.field)
                     targets = col if keep is None else [col[ri] for ri in keep]
-                    if rel.reverse:
+                    if None not in targets:  # every row names one: pairs straight from zip
+                        batch.edges.extend(zip(targets, ids) if rel.reverse else zip(ids, targets))
+                    elif rel.reverse:
                         batch.edges.extend([(v, i) for i, v in zip(ids, targets) if v is not None])
                     else:
                         batch.edges.extend([(i, v) for i, v in zip(ids, targets) if v is not None])
