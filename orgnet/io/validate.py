@@ -417,27 +417,28 @@ class _Graph:
                 level_codes.append(np.array([_LEVEL_CODES.get(v, -1) for v in t.column("level")], dtype=np.int8))
             else:
                 level_codes.append(np.full(len(col), -1, dtype=np.int8))
-        self.ids = pd.Index(ids, dtype=object)
+        self.ids: list[Any] = ids
         cat = np.concatenate
         self.row_ti = cat(parts_ti) if parts_ti else np.zeros(0, dtype=np.int32)
         self.row_ri = cat(parts_ri) if parts_ri else np.zeros(0, dtype=np.int64)
         self.label = cat(label_codes) if label_codes else np.zeros(0, dtype=np.int8)
         self.level = cat(level_codes) if level_codes else np.zeros(0, dtype=np.int8)
         self.batch_size = len(ids)
-        if self.ids.is_unique:  # the usual case: one hash table, reused by every lookup
+        # id -> position of its first row: a dict lookup per reference, done in C by map()
+        self.index: dict[Any, int] = dict(zip(ids, range(len(ids))))
+        if len(self.index) == len(ids):  # the usual case: every id once
             self.first = np.ones(len(ids), dtype=bool)
-            self._index = self.ids
-            self._pos = np.arange(len(ids))
         else:
-            self.first = ~self.ids.duplicated(keep="first")
-            self._index = self.ids[self.first]
-            self._pos = np.flatnonzero(self.first)
+            self.index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))
+            self.first = self.positions(ids) == np.arange(len(ids))
 
     def add_stored(self, extra: list[str], stored: dict[str, NodeInfo]) -> None:
         """Add the store's nodes that the batch does not hold."""
         if not extra:
             return
-        self.ids = self.ids.append(pd.Index(extra, dtype=object))
+        start = len(self.ids)
+        self.ids = [*self.ids, *extra]
+        self.index.update(zip(extra, range(start, start + len(extra))))
         self.row_ti = np.concatenate([self.row_ti, np.full(len(extra), -1, dtype=np.int32)])
         self.row_ri = np.concatenate([self.row_ri, np.full(len(extra), -1, dtype=np.int64)])
         self.label = np.concatenate([self.label, np.array([_LABEL_CODES[stored[i].label] for i in extra],
@@ -445,16 +446,14 @@ class _Graph:
         self.level = np.concatenate([self.level, np.array([_LEVEL_CODES.get(stored[i].level, -1) for i in extra],
                                                           dtype=np.int8)])
         self.first = np.concatenate([self.first, np.ones(len(extra), dtype=bool)])
-        self._index = self.ids[self.first]
-        self._pos = np.flatnonzero(self.first)
 
     def positions(self, targets: list[Any]) -> np.ndarray:
-        """Position of each target id in the arrays, -1 when unknown."""
-        if not targets or not len(self._pos):
-            return np.full(len(targets), -1, dtype=np.int64)
-        found = self._index.get_indexer(pd.Index(targets, dtype=object))
-        out: np.ndarray = np.where(found >= 0, self._pos[np.maximum(found, 0)], -1)
-        return out
+        """Position of each target id in the arrays, -1 when unknown (or absent)."""
+        get = self.index.get
+        try:
+            return np.fromiter(map(get, targets, repeat(-1)), dtype=np.int64, count=len(targets))
+        except TypeError:  # an unhashable value: only in rows already rejected
+            return np.array([get(t, -1) if isinstance(t, str) else -1 for t in targets], dtype=np.int64)
 
 
 def plan_load(
@@ -558,8 +557,7 @@ class _Planner:
         g = self.graph
         stored: dict[str, NodeInfo] = {}
         if self.store.counts():
-            targets = pd.unique(pd.Index(self._targets(), dtype=object))
-            names = sorted(set(targets.tolist()) | set(g.ids[g.first[: g.batch_size]].tolist()))
+            names = sorted(set(self._targets()) | set(g.index))
             stored = self.store.lookup(names)
         names = list(stored)
         pos = g.positions(names)
