@@ -294,7 +294,7 @@ def enum_parse_function(enum: type[_Labelled]) -> Any:
 # line breaks, U+FFFE/U+FFFF and lone surrogates. Values holding them are rejected at load, so
 # every export of loaded data reads back (docs/loading.md, "Text values").
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ID_CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_ID_CONTROL = _CONTROL  # ids too may hold tab and line breaks (XML attributes keep them), nothing else
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$")
 MAX_ID_CHARS: Final[int] = 200

@@ -103,13 +103,14 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=TEXT, address=TEXT, title=TEXT)
+@given(name=TEXT, address=TEXT, title=TEXT, hid=TEXT)
 def test_every_export_of_loadable_data_reads_back(tmp_path_factory: pytest.TempPathFactory, name: str,
-                                                  address: str, title: str) -> None:
+                                                  address: str, title: str, hid: str) -> None:
     store = MemoryStore()
+    hid = "H" + hid  # any text as an id, too
     rows = {"areas": [{"id": "ZJ", "level": "city", "name": name}],
-            "households": [{"id": "H1", "address": address}],
-            "matters": [{"id": "M1", "title": title, "raised_by": "H1"}]}
+            "households": [{"id": hid, "address": address}],
+            "matters": [{"id": "M1", "title": title, "raised_by": hid}]}
     try:
         load_records(store, Dataset(rows))
     except InvalidData:
@@ -124,7 +125,7 @@ def test_every_export_of_loadable_data_reads_back(tmp_path_factory: pytest.TempP
     assert {n: d.get("address") for n, d in gexf.nodes(data=True)} == {
         n: d.get("address") for n, d in g.nodes(data=True)}
     lines = export(store, out / "g.jsonl").read_text(encoding="utf-8").splitlines()
-    assert sorted(json.loads(x)["id"] for x in lines if "node" in x) == ["H1", "M1", "ZJ"]
+    assert sorted(json.loads(x)["id"] for x in lines if "node" in x) == sorted(g.nodes)
     for target in (out / "csv", out / "book.xlsx"):
         back = MemoryStore()
         assert load_folder(back, export(store, target)).ok
