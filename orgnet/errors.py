@@ -6,6 +6,7 @@ a missing id::
 
     OrgnetError
     ├── InvalidData (ValueError)        a record or file breaks the data format
+    │   └── InvalidInput                input files break it (causes first, repeats grouped)
     ├── InvalidArgument (ValueError)    a function got an option it does not take
     ├── NotFound (KeyError)             an id that is not in the graph
     ├── UnsupportedURI (ValueError)     connect() got a URI it cannot open
@@ -14,7 +15,8 @@ a missing id::
     │   ├── AuthFailed                  the server refused the credentials
     │   ├── DatabaseNotFound            the named database does not exist
     │   └── ServerTooOld                the server's version is not supported
-    └── PlotUnavailable (ImportError)   matplotlib is missing
+    ├── PlotUnavailable (ImportError)   matplotlib is missing
+    └── AlreadyExists (FileExistsError) a file to write exists (pass overwrite / --force)
 
 Each class has a stable ``code`` that services can match on instead of parsing
 messages. Messages say what went wrong and what to do; they never contain
@@ -28,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "OrgnetError",
     "InvalidData",
+    "InvalidInput",
     "Reject",
     "InvalidArgument",
     "NotFound",
@@ -39,6 +42,7 @@ __all__ = [
     "ServerTooOld",
     "PlotUnavailable",
     "EmptyStoreWarning",
+    "AlreadyExists",
 ]
 
 
@@ -170,3 +174,28 @@ class PlotUnavailable(OrgnetError, ImportError):
 
 class EmptyStoreWarning(UserWarning):
     """A question was asked of a store that holds no data: every figure is "nothing to count"."""
+
+
+class InvalidInput(InvalidData):
+    """Input files break the data format: :class:`InvalidData` whose message lists the causes
+    (whole-file problems) first and shows repeated problems once, with a count and the first rows.
+
+    ``problems`` still holds every problem, one per row and field.
+    """
+
+    def __init__(self, problems: list[Reject], *, lines: list[str], hint: str | None = None) -> None:
+        super().__init__(problems, hint=hint)
+        text = [f"{len(self.problems)} problem(s) in the input; nothing was written:", *lines]
+        text.append(
+            hint
+            or "Fix these rows, or load with on_error='skip' (orgnet load --on-error skip) to load "
+            "the valid rows and get the rejected ones in LoadReport.rejects."
+        )
+        self.message = "\n".join(text)
+        self.args = (self.message,)
+
+
+class AlreadyExists(OrgnetError, FileExistsError):
+    """A file orgnet would write exists already; nothing was overwritten."""
+
+    code = "already_exists"

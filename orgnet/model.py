@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Final
@@ -74,6 +76,8 @@ __all__ = [
     "LevelOrder",
     "LEVEL_RANK",
     "PERSONAL_FIELDS",
+    "ROLE_TARGETS",
+    "REQUIRED_COLUMNS",
     "PROPERTY_CATEGORIES",
     "REGISTRATION_UNIT_CATEGORIES",
     "MUNICIPAL_AND_ABOVE",
@@ -261,6 +265,11 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
 
 
 def _enum_parser(enum: type[_Labelled]) -> BeforeValidator:
+    return BeforeValidator(enum_parse_function(enum))
+
+
+def enum_parse_function(enum: type[_Labelled]) -> Any:
+    """The function that reads one value of an enum field (identifier or Chinese label, NFKC)."""
     values = {m.value: m for m in enum}
     lowered = {m.value.lower(): m for m in enum}
     labels = {k: values[v] for k, v in _LABELS[enum.__name__].items()}
@@ -270,7 +279,7 @@ def _enum_parser(enum: type[_Labelled]) -> BeforeValidator:
         if value is None or isinstance(value, enum):
             return value
         if isinstance(value, str):
-            text = value.strip()
+            text = normalize_text(value)
             hit = values.get(text) or lowered.get(text.lower()) or labels.get(text)
             if hit is not None:
                 return hit
@@ -278,36 +287,101 @@ def _enum_parser(enum: type[_Labelled]) -> BeforeValidator:
             "enum", "expected one of {allowed}", {"allowed": allowed}
         )
 
-    return BeforeValidator(parse)
+    return parse
+
+
+# Characters no export format can carry (XML 1.0, .xlsx): C0 controls other than tab and
+# line breaks, U+FFFE/U+FFFF and lone surrogates. Values holding them are rejected at load, so
+# every export of loaded data reads back (docs/loading.md, "Text values").
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ID_CONTROL = _CONTROL  # ids too may hold tab and line breaks (XML attributes keep them), nothing else
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_FLOAT_ID = re.compile(r"^(\d+)\.0+$")
+MAX_ID_CHARS: Final[int] = 200
+"""Longest id accepted."""
+
+
+def normalize_text(value: str) -> str:
+    """NFKC-normalise and strip: full-width letters, digits and spaces become plain ones.
+
+    Examples
+    --------
+    >>> normalize_text("Ｐ０４　")
+    'P04'
+    """
+    text = value.strip()
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _id_error() -> PydanticCustomError:
+    return PydanticCustomError("id", "expected an id (a non-empty string)")
 
 
 def _to_id(value: Any) -> Any:
-    """Accept ids as strings, or as whole numbers (spreadsheets turn codes into numbers)."""
-    if type(value) is str:
-        text = value.strip()
-        if text:
-            return text
-        raise PydanticCustomError("id", "expected an id (a non-empty string)")
-    if isinstance(value, bool):
-        raise PydanticCustomError("id", "expected an id (a non-empty string)")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        text = value.strip()
-        if text:
-            return text
+    """Accept ids as strings, or as whole numbers (spreadsheets turn codes into numbers).
+
+    Ids are NFKC-normalised (``Ｐ０４`` is ``P04``); ``1001.0`` (a code a spreadsheet
+    turned into a number) reads as ``1001``; scientific notation (``3.20102E+14``)
+    is rejected: the spreadsheet already lost digits.
+    """
     if value is None:
         return None
-    raise PydanticCustomError("id", "expected an id (a non-empty string)")
+    if isinstance(value, str):
+        text = normalize_text(value)
+        if not text:
+            raise _id_error()
+        if _ID_CONTROL.search(text):
+            raise PydanticCustomError("control_char", "an id cannot hold control characters")
+        if len(text) > MAX_ID_CHARS:
+            raise PydanticCustomError("too_long", "an id is at most {n} characters", {"n": MAX_ID_CHARS})
+        if _SCIENTIFIC.match(text):
+            raise _scientific_error()
+        whole = _FLOAT_ID.match(text)
+        return whole.group(1) if whole else text
+    if isinstance(value, bool):
+        raise _id_error()
+    if isinstance(value, int):
+        if value.bit_length() > 64:
+            raise PydanticCustomError("too_long", "a number this long cannot be an id; write ids as text")
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        if abs(value) >= 1e15:
+            raise _scientific_error()
+        return str(int(value))
+    raise _id_error()
+
+
+def _scientific_error() -> PydanticCustomError:
+    return PydanticCustomError(
+        "scientific_id",
+        "this id was turned into a number in scientific notation (like 3.20102E+14) by the "
+        "spreadsheet, which lost its last digits; format the id column as Text in Excel "
+        "(or write the ids with a leading apostrophe) and enter them again",
+    )
 
 
 def _to_text(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _to_id(value) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, bool):
+        raise PydanticCustomError("string_type", "expected text")
+    if isinstance(value, int):
+        if value.bit_length() > 64:
+            raise PydanticCustomError("too_long", "a number this long is not accepted here")
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise PydanticCustomError("string_type", "expected text")
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if _CONTROL.search(text):
+            raise PydanticCustomError(
+                "control_char", "holds a control character (such as NUL) that no export format can carry"
+            )
+        return text or None  # an empty cell is an absent value
     return value
 
 
@@ -321,7 +395,7 @@ def _to_bool(value: Any) -> Any:
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        text = value.strip().lower()
+        text = normalize_text(value).lower()
         if text in _TRUE:
             return True
         if text in _FALSE:
@@ -329,39 +403,114 @@ def _to_bool(value: Any) -> Any:
     raise PydanticCustomError("bool", "expected true/false, 1/0 or 是/否")
 
 
+CHINA_TIME: Final[_dt.timezone] = _dt.timezone(_dt.timedelta(hours=8), "CST")
+"""Date-times with a time zone are converted to China Standard Time (UTC+8) before their zone is dropped."""
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_SERIAL_RANGE = (10_000, 110_000)  # 1927-05-18 .. 2201-02-... : an Excel serial day, not a year
+_DATE_PARTS = re.compile(
+    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _date_error() -> PydanticCustomError:
+    return PydanticCustomError(
+        "date", "expected an ISO date such as 2023-05-01 (or 2023/5/1, 2023.05.01, 2023年5月1日)"
+    )
+
+
+def _from_serial(number: float) -> Any:
+    if not (_SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]):
+        raise _date_error()
+    stamp = _dt.datetime.combine(_EXCEL_EPOCH, _dt.time(0)) + _dt.timedelta(days=float(number))
+    return _to_iso_date(stamp.replace(microsecond=0))
+
+
 def _to_iso_date(value: Any) -> Any:
-    """Normalise a date to ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM:SS`` when it has a time)."""
+    """Normalise a date to ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM:SS`` when it has a time).
+
+    Accepts ISO dates, ``2023/5/1``, ``2023.05.01``, ``2023年5月1日``, date and
+    date-time objects (Excel date cells) and Excel serial day numbers (``44986``);
+    a date-time with a zone is converted to China Standard Time first.
+
+    Examples
+    --------
+    >>> _to_iso_date("2023年5月1日"), _to_iso_date(44986), _to_iso_date("2023-05-01T01:30:00+00:00")
+    ('2023-05-01', '2023-03-01', '2023-05-01T09:30:00')
+    """
     if value is None:
         return None
     if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(CHINA_TIME)
+        value = value.replace(tzinfo=None, microsecond=0)
         if value.time() == _dt.time(0):
             return value.date().isoformat()
-        return value.replace(tzinfo=None, microsecond=0).isoformat()
+        return value.isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        raise _date_error()
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise _date_error()
+        return _from_serial(value)
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
+        text = normalize_text(value)
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
                 return _dt.date.fromisoformat(text).isoformat()
-            parsed = _dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return _to_iso_date(parsed)
-    raise PydanticCustomError("date", "expected an ISO date such as 2023-05-01")
+            except ValueError:
+                raise _date_error() from None
+        match = _DATE_PARTS.match(text)
+        if match:
+            y, mo, d, hh, mm, ss, zone = match.groups()
+            try:
+                if hh is None:
+                    if zone:
+                        raise ValueError(zone)
+                    return _dt.date(int(y), int(mo), int(d)).isoformat()
+                tz = None
+                if zone:
+                    tz = _dt.UTC if zone == "Z" else _dt.timezone(
+                        (1 if zone[0] == "+" else -1)
+                        * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
+                stamp = _dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=tz)
+            except ValueError:
+                raise _date_error() from None
+            return _to_iso_date(stamp)
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return _from_serial(float(text))
+    raise _date_error()
+
+
+_UNIT = re.compile(r"^([+-]?\d+(?:\.0+)?)\s*(?:年度|年|分|星|级)?$")
 
 
 def _to_int(value: Any) -> Any:
+    """Read whole numbers written with a unit (``2023年``, ``5分``) or as ``5.0``."""
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        if number.is_integer():
-            return int(number)
+        text = normalize_text(value)
+        match = _UNIT.match(text)
+        if match and len(match.group(1)) <= 18:
+            return int(float(match.group(1))) if "." in match.group(1) else int(match.group(1))
+        return text
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        raise PydanticCustomError("too_long", "a number this long is not accepted here")
     return value
+
+
+def _enum_of_field(annotation: Any) -> type[_Labelled] | None:
+    """The labelled enum of a field's annotation (``AreaLevel | None`` -> ``AreaLevel``), if any."""
+    import typing
+
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, _Labelled):
+            return arg
+    return None
 
 
 Id = Annotated[str, BeforeValidator(_to_id)]
@@ -708,6 +857,38 @@ REL_TYPES: Final[frozenset[str]] = frozenset(
 LevelOrder = ("city", "district", "subdistrict", "community", "grid")
 LEVEL_RANK: Final[dict[str, int]] = {lvl: i for i, lvl in enumerate(LevelOrder)}
 """Rank of each area level; ``PART_OF`` must go to a strictly smaller rank."""
+
+ROLE_TARGETS: Final[dict[str, tuple[tuple[str, str | None], ...]]] = {
+    "secretary": (("Org", None),),
+    "grid_leader": (("Area", "grid"),),
+    "party_group_leader": (("Area", "grid"),),
+    "building_leader": (("Building", None),),
+    "central_household": (("Building", None),),
+    "social_worker": (("Area", None),),
+}
+"""What each role may be held on: (label, area level or None for any). A 楼栋长 role on a grid
+would load and leave the building uncovered, so the loader rejects it (docs/loading.md)."""
+
+REQUIRED_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "areas": ("id", "level", "parent_id"),
+    "orgs": ("id", "parent_id"),
+    "units": ("id", "category"),
+    "buildings": ("id", "grid_id"),
+    "households": ("id", "building_id"),
+    "people": ("id", "household_id", "is_member"),
+    "alliances": ("id",),
+    "activities": ("id", "date"),
+    "matters": ("id", "created_at"),
+    "sites": ("id", "area_id"),
+    "roles": ("person_id", "role", "target_id"),
+    "contacts": ("person_id", "household_id"),
+    "pairings": ("source_id", "target_id"),
+    "registrations": ("source_id", "community_id", "year", "reported"),
+    "alliance_members": ("alliance_id", "member_id"),
+    "organizers": ("activity_id", "organizer_id"),
+}
+"""Columns a file of each kind must have. Without one the figures built on it would read
+0% or 100% with nothing behind them (no 是否党员 column: every member rule at 100%)."""
 
 PERSONAL_FIELDS: Final[frozenset[tuple[str, str]]] = frozenset(
     {("people", "name"), ("people", "phone"), ("households", "address")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
@@ -63,10 +63,17 @@ class Network:
         on_error: OnError = "raise",
         batch_size: int | None = None,
         progress: bool | Callable[[int], None] = False,
+        sync: bool = False,
+        dry_run: bool = False,
+        encoding: str | None = None,
+        header_row: int | None = None,
+        unrecognised: Literal["error", "warn"] = "error",
     ) -> LoadReport:
         """Load a data folder or ``.xlsx`` workbook; see :func:`orgnet.io.load.load_folder`."""
         with self._lock.writing():
-            return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress)
+            return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress,
+                               sync=sync, dry_run=dry_run, encoding=encoding, header_row=header_row,
+                               unrecognised=unrecognised)
 
     def load(
         self,
@@ -80,10 +87,12 @@ class Network:
         with self._lock.writing():
             return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
 
-    def delete(self, ids: Iterable[str]) -> int:
-        """Remove nodes (and their relationships) by id; return how many existed."""
+    def delete(self, ids: str | Iterable[str]) -> int:
+        """Remove nodes (and their relationships) by id, one id or many; see :func:`orgnet.io.load.delete_ids`."""
+        from orgnet.io.load import delete_ids
+
         with self._lock.writing():
-            return self.store.delete(list(ids))
+            return delete_ids(self.store, ids)
 
     def clear(self) -> None:
         """Remove everything orgnet stored here."""

@@ -119,12 +119,16 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         rows["people"].append(row)
         people.append(p)
 
-    targets = all_areas + buildings + orgs
+    # each role on the kind it is held on (orgnet.model.ROLE_TARGETS; the loader rejects others)
+    targets = {"secretary": orgs, "grid_leader": grids, "party_group_leader": grids,
+               "building_leader": buildings, "central_household": buildings, "social_worker": all_areas}
     if people:
         for _ in range(draw(st.integers(0, 10))):
-            rows["roles"].append({"person_id": draw(st.sampled_from(people)),
-                                  "role": draw(st.sampled_from(ROLE_NAMES)),
-                                  "target_id": draw(st.sampled_from(targets))})
+            role = draw(st.sampled_from(ROLE_NAMES))
+            if not targets[role]:
+                continue
+            rows["roles"].append({"person_id": draw(st.sampled_from(people)), "role": role,
+                                  "target_id": draw(st.sampled_from(targets[role]))})
         if households:
             for _ in range(draw(st.integers(0, 6))):
                 rows["contacts"].append({"person_id": draw(st.sampled_from(people)),
@@ -176,4 +180,19 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     for _ in range(draw(st.integers(0, 3))):
         rows["sites"].append({"id": new("S"), "level": "center", "area_id": draw(st.sampled_from(all_areas)),
                               "standardized": draw(st.booleans())})
+    # one row per relationship: two rows for one relationship that disagree are a load problem
+    # (conflicting_duplicate), so a network keeps the first
+    from orgnet.model import FILES, Link
+
+    for name, table in rows.items():
+        model = FILES[name]
+        if issubclass(model, Link):
+            seen: set[tuple[Any, ...]] = set()
+            kept = []
+            for row in table:
+                ident = (row[model.SOURCE], row[model.TARGET], *(row.get(k) for k in model.KEY))
+                if ident not in seen:
+                    seen.add(ident)
+                    kept.append(row)
+            rows[name] = kept
     return {k: v for k, v in rows.items() if v}

@@ -78,7 +78,7 @@ def test_spreadsheet_values_are_coerced() -> None:
     [
         ({"id": "M", "rating": 6}, "rating", "less_than_equal"),
         ({"id": "M", "rating": 0}, "rating", "greater_than_equal"),
-        ({"id": "M", "created_at": "2023/01/02"}, "created_at", "date"),
+        ({"id": "M", "created_at": "2023-02-30"}, "created_at", "date"),
         ({"id": "M", "created_at": "yesterday"}, "created_at", "date"),
         ({"id": "", "title": "x"}, "id", "id"),
     ],

@@ -117,17 +117,46 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     import orgnet
+    from orgnet.io.messages import format_groups
 
     net = orgnet.connect(args.to, database=args.database)
     try:
         report = net.load_folder(args.folder, on_error=args.on_error, batch_size=args.batch_size,
-                                 progress=not args.quiet)
+                                 progress=not args.quiet and not args.dry_run, sync=args.sync,
+                                 dry_run=args.dry_run, encoding=args.encoding, header_row=args.header_row,
+                                 unrecognised=args.unrecognised)
+    except orgnet.InvalidData as exc:
+        lines = format_groups(exc.problems, limit=50)
+        print(f"error: {len(exc.problems)} problem(s) in {args.folder}; nothing was written:", file=sys.stderr)
+        print("\n".join(lines), file=sys.stderr)
+        print("Fix them (`orgnet validate FOLDER` lists them all), or load the valid rows with "
+              "--on-error skip.", file=sys.stderr)
+        return 1
     finally:
         net.close()
     print(f"{report} in {report.seconds:.1f}s into {net.store.uri}")
-    for reject in report.rejects:
-        print(f"  rejected: {reject}")
+    for f in report.files:
+        print(f"  read {f.source}: {f.kind}, {f.rows} row(s)" if f.status == "read" else f"  {f.status}: {f.source}")
+    if report.rejects:
+        print("rejected:")
+        print("\n".join(format_groups(report.rejects, limit=200)))
+    if report.warnings:
+        print("warnings:")
+        print("\n".join(format_groups(report.warnings, limit=200)))
+    for label, ids in report.removed.items():
+        verb = "would remove" if report.dry_run else "removed"
+        print(f"{verb} {len(ids)} {label} node(s) no longer in the data: {' '.join(ids[:50])}"
+              + (" …" if len(ids) > 50 else ""))
     return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    import orgnet
+
+    with orgnet.connect(args.to, database=args.database) as net:
+        removed = net.delete(args.ids)
+    print(f"removed {removed} of {len(set(args.ids))} node(s) (with their relationships) from {args.to}")
+    return 0 if removed == len(set(args.ids)) else 3
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -184,8 +213,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from orgnet.io.export import export
+
     with _network(args) as net:
-        out = net.export(args.path, format=args.format)
+        out = export(net.store, args.path, format=args.format, excel=args.excel)
     print(f"exported to {out}")
     return 0
 
@@ -202,19 +233,26 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from orgnet.io.template import write_template
 
-    out = write_template(args.file)
+    out = write_template(args.file, overwrite=args.force)
     print(f"wrote an empty workbook to fill in: {out} (one sheet per file; hover a header for help)")
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from orgnet.io.load import validate_folder
+    from orgnet.io.load import check_folder
 
-    problems = validate_folder(args.source)
-    for p in problems:
-        print(p)
-    print(f"{len(problems)} problem(s) in {args.source}" if problems else f"{args.source}: no problems")
-    return 1 if problems else 0
+    report = check_folder(args.source, encoding=args.encoding, header_row=args.header_row,
+                          unrecognised=args.unrecognised)
+    if args.format == "json":
+        print(report.to_json())
+        return 1 if report.problems else 0
+    print("\n".join(report.lines()))
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) in {args.source}; fix them, or load with --on-error skip "
+              "to load the valid rows")
+    else:
+        print(f"{args.source}: no problems" + (f" ({len(report.warnings)} warning(s))" if report.warnings else ""))
+    return 1 if report.problems else 0
 
 
 # ------------------------------------------------------------------------- parser
@@ -239,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exact (default) or estimated from --samples sources: exact takes minutes on a whole city")
         p.add_argument("--samples", type=int, default=1000)
 
+    def read_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--encoding", help="encoding of the CSV files (default: detected; e.g. gbk, utf-16)")
+        p.add_argument("--header-row", type=int, metavar="N", help="row number of the header (default: found)")
+        p.add_argument("--unrecognised", choices=["error", "warn"], default="error",
+                       help="a file or sheet with an unknown name: a problem (default) or a warning")
+
     def output(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -258,7 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="raise: load nothing if any row is bad (default); skip: load the valid rows")
     p.add_argument("--batch-size", type=int)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--sync", action="store_true",
+                   help="also remove stored nodes of the kinds in the folder, within its areas, that it no longer holds")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and list what would load (and, with --sync, what would be removed); write nothing")
+    read_options(p)
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("delete", help="remove nodes by id, with their relationships")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--to", required=True, metavar="URI", help="file:PATH or neo4j://HOST:7687")
+    p.add_argument("--database")
+    p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser("coverage", help="coverage gaps per rule")
     source(p)
@@ -299,7 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export to .graphml, .gexf, .jsonl or a CSV data folder")
     p.add_argument("path", type=Path)
     source(p)
-    p.add_argument("--format", choices=["graphml", "gexf", "jsonl", "csv"])
+    p.add_argument("--format", choices=["graphml", "gexf", "jsonl", "csv", "xlsx"])
+    p.add_argument("--excel", action="store_true",
+                   help="CSV as UTF-8 with BOM, so Excel on Chinese Windows opens it correctly")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("synth", help="write a generated data folder (a filled template)")
@@ -322,10 +379,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="write an empty .xlsx workbook to fill in, with help and drop-downs")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("validate", help="report every problem in a data folder or .xlsx, loading nothing")
     p.add_argument("source")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    read_options(p)
     p.set_defaults(func=cmd_validate)
     return parser
 

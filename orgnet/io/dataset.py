@@ -82,7 +82,7 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         return f"Dataset({inner})"
 
     def write(self, folder: str | Path, *, format: str = "csv", chinese_headers: bool = False,
-              chinese_values: bool = False) -> Path:
+              chinese_values: bool = False, excel: bool = False) -> Path:
         """Write the data set as a data folder (``csv`` or ``jsonl``) or one ``xlsx`` workbook.
 
         Parameters
@@ -96,6 +96,8 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         chinese_values : bool
             Write coded values as their Chinese labels (网格, 在职, 条块结对, …) and
             yes/no as 是/否; they load back to the same identifiers.
+        excel : bool
+            CSV as UTF-8 with a byte-order mark (Excel on Chinese Windows needs it).
 
         Returns
         -------
@@ -113,4 +115,4 @@ class Dataset(Mapping[str, list[dict[str, Any]]]):
         from orgnet.io.writers import write_dataset
 
         return write_dataset(self, Path(folder), format=format, chinese_headers=chinese_headers,
-                             chinese_values=chinese_values)
+                             chinese_values=chinese_values, excel=excel)

@@ -1,8 +1,12 @@
 """Export a store: GraphML, GEXF, JSON lines, a CSV data folder, or a networkx graph.
 
-* ``.graphml`` / ``.gexf``: for Gephi, yEd and networkx's own readers. Nodes
-  carry ``label`` and their properties, edges ``type`` and theirs; absent
-  values are left out.
+* ``.graphml``: for yEd and networkx's own reader. Nodes carry ``label`` (their
+  kind) and their properties, edges ``type`` and theirs; absent values are left out.
+* ``.gexf``: for Gephi. GEXF reserves a node's ``label`` for what Gephi shows and
+  an edge's ``type`` for directed/undirected, so nodes are labelled with their
+  name (or id) and carry their kind in ``node_type``; edges carry their
+  relationship type in ``rel_type`` (and as their label).
+* ``.xlsx``: the data-folder format as one workbook, a sheet per kind.
 * ``.jsonl``: one JSON object a line: ``{"node": label, "id": …, …}`` for nodes,
   then ``{"rel": type, "src": …, "dst": …, …}`` for relationships.
 * a folder (a path without one of those suffixes): the data-folder format,
@@ -24,7 +28,7 @@ from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
 __all__ = ["export", "to_networkx", "to_dataset", "FORMATS"]
 
-FORMATS = ("graphml", "gexf", "jsonl", "csv")
+FORMATS = ("graphml", "gexf", "jsonl", "csv", "xlsx")
 
 
 def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
@@ -67,8 +71,33 @@ def to_dataset(store: GraphStore) -> Dataset:
     return Dataset(tables)
 
 
-def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
+def to_gexf_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``to_networkx``'s graph shaped for GEXF (names as labels, types in their own attributes).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("P1", label="Person", name="张三")
+    >>> _ = g.add_edge("P1", "H1", key="LIVES_IN", type="LIVES_IN")
+    >>> out = to_gexf_graph(g)
+    >>> out.nodes["P1"]["label"], out.nodes["P1"]["node_type"], list(out.edges(data="rel_type"))[0][2]
+    ('张三', 'Person', 'LIVES_IN')
+    """
+    out = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        attrs = {k: v for k, v in data.items() if k != "label"}
+        out.add_node(node, label=str(data.get("name") or node), node_type=data.get("label", ""), **attrs)
+    for u, v, data in graph.edges(data=True):
+        attrs = {k: v for k, v in data.items() if k != "type"}
+        out.add_edge(u, v, label=data.get("type", ""), rel_type=data.get("type", ""), **attrs)
+    return out
+
+
+def export(store: GraphStore, path: Path, *, format: str | None = None, excel: bool = False) -> Path:
     """Write the store to ``path``; the format follows the suffix unless ``format`` is given.
+
+    ``excel=True`` writes CSV files as UTF-8 with a byte-order mark, which Excel
+    on Chinese Windows needs to show the Chinese text (orgnet reads both).
 
     Returns
     -------
@@ -84,11 +113,14 @@ def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
     >>> out.suffix
     '.graphml'
     """
-    fmt = format or {".graphml": "graphml", ".gexf": "gexf", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
+    suffixes = {".graphml": "graphml", ".gexf": "gexf", ".jsonl": "jsonl", ".xlsx": "xlsx"}
+    fmt = format or suffixes.get(path.suffix.lower(), "csv")
     if fmt not in FORMATS:
         raise InvalidArgument(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "csv":
-        return to_dataset(store).write(path, format="csv")
+        return to_dataset(store).write(path, format="csv", excel=excel)
+    if fmt == "xlsx":
+        return to_dataset(store).write(path, format="xlsx")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
@@ -104,6 +136,6 @@ def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
     if fmt == "graphml":
         nx.write_graphml(graph, path, named_key_ids=True)
     else:
-        nx.write_gexf(graph, path)
+        nx.write_gexf(to_gexf_graph(graph), path)
     return path
 

@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from orgnet.errors import AlreadyExists
 from orgnet.io.headers import chinese_header
 from orgnet.model import FIELD_RELATIONSHIPS, FILES, Link, Node, _Labelled
 
@@ -45,6 +46,35 @@ def _reference(file: str, field: str) -> tuple[tuple[str, ...], str | None] | No
     return None
 
 
+def _column_kind(file: str, field: str) -> str | None:
+    """Excel number format of a column: text for ids, a date format for dates."""
+    if field == "id" or field.endswith("_id") or field == "raised_by":
+        return "@"
+    if field in ("date", "since", "until") or field.endswith("_at"):
+        return "yyyy-mm-dd"
+    return None
+
+
+def role_table() -> str:
+    """What each role is held on, as the template's help and docs/loading.md show it.
+
+    Examples
+    --------
+    >>> print(role_table().splitlines()[3])
+    楼栋长 building_leader → 楼栋 Building
+    """
+    from orgnet.model import ROLE_TARGETS, RoleName
+
+    lines = []
+    for role in RoleName:
+        targets = " / ".join(
+            f"{_KIND_ZH[k]}{'(' + _LEVEL_ZH.get(lv, lv) + ')' if lv else ''} {k}{' of level ' + lv if lv else ''}"
+            for k, lv in ROLE_TARGETS[role.value]
+        )
+        lines.append(f"{role.label} {role.value} → {targets}")
+    return "\n".join(lines)
+
+
 def column_help(file: str, field: str) -> tuple[str, list[str] | None]:
     """Help text for a column and, for enum and yes/no columns, the drop-down values.
 
@@ -71,24 +101,31 @@ def column_help(file: str, field: str) -> tuple[str, list[str] | None]:
     elif info.annotation in (bool,) or field in ("is_member", "standardized", "reported"):
         choices = ["是", "否"]
         parts.append("是/否 (true/false, 1/0)")
-    elif field in ("date", "since") or field.endswith("_at"):
-        parts.append("日期 ISO date, e.g. 2023-05-01")
+    elif field in ("date", "since", "until") or field.endswith("_at"):
+        parts.append("日期 date, e.g. 2023-05-01 (also 2023/5/1, 2023年5月1日, an Excel date)")
     elif field == "rating":
         parts.append("评分 1–5")
     elif field == "year":
         parts.append("年度, e.g. 2023")
+    if file == "roles" and field in ("role", "target_id"):
+        parts.append("角色对象 each role is held on: " + "; ".join(role_table().splitlines()))
     if (file, field) in {("people", "name"), ("people", "phone"), ("households", "address")}:
         parts.append("个人信息 personal data: never shown in logs or messages")
     return "; ".join(parts), choices
 
 
-def write_template(path: str | Path) -> Path:
+def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     """Write an empty workbook in the data format, ready to fill in.
+
+    Id columns are formatted as text and date columns as dates, so Excel keeps
+    codes such as ``0012`` or ``320102000000000`` as typed and dates as dates.
 
     Parameters
     ----------
     path : str or Path
         Where to write; ``.xlsx`` is added when missing.
+    overwrite : bool
+        Replace an existing file (otherwise :class:`~orgnet.errors.AlreadyExists`).
 
     Returns
     -------
@@ -111,6 +148,8 @@ def write_template(path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
+    if target.exists() and not overwrite:
+        raise AlreadyExists(f"{target} exists already; pass --force (overwrite=True) to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
@@ -121,12 +160,15 @@ def write_template(path: str | Path) -> Path:
         for col, field in enumerate(model.model_fields, start=1):
             cell = ws.cell(row=1, column=col, value=chinese_header(name, field))
             text, choices = column_help(name, field)
-            cell.comment = Comment(f"{field}: {text}", "orgnet", width=320, height=110)
+            cell.comment = Comment(f"{field}: {text}", "orgnet", width=320, height=110 + len(text) // 2)
             cell.font = bold
             if FILES[name].model_fields[field].is_required():
                 cell.fill = fill
             letter = get_column_letter(col)
             ws.column_dimensions[letter].width = max(12, 2 * len(str(cell.value)) + 4)
+            kind = _column_kind(name, field)
+            if kind is not None:
+                ws.column_dimensions[letter].number_format = kind  # Excel formats new cells typed there
             if choices:
                 dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                                     showErrorMessage=True, errorTitle="orgnet",

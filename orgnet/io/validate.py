@@ -1,94 +1,248 @@
-"""Validate rows and plan the writes of a load.
+"""Check rows and plan the writes of a load, column by column.
 
 Two stages, both before anything is written:
 
-1. **Rows** (:func:`validate_table`): every row against its model's fields.
-   Row validation uses a ``TypeAdapter`` over a ``TypedDict`` derived from the
-   model (same annotated field types, ~9x faster than a model per row and no
-   object kept per row; see PERFORMANCE.md).
-2. **Structure** (:func:`plan_load`): ids unique across the graph, every
-   reference resolves to a node of the right kind (in the batch or already in
-   the store), ``PART_OF`` goes strictly up the levels, ``UNDER`` has no cycle.
-   With ``skip``, a rejected node also rejects the rows that reference it,
-   until nothing changes.
+1. **Values** (:func:`validate_table`): every column of a file at once. Values
+   already in their canonical form (ASCII ids, ISO dates, identifiers of an
+   enum, whole numbers in range) are recognised with vectorised pyarrow
+   kernels; only the others go through the field's parser in
+   :mod:`orgnet.model` (the same function the pydantic models use), so a
+   Chinese label, ``2023年5月1日`` or ``1001.0`` costs a Python call and a clean
+   ISO value does not. No object is built per row.
+2. **Structure** (:func:`plan_load`): ids unique across the graph (a hash
+   join), every reference resolves to a node of the right kind and level (in
+   the batch or already in the store; vectorised lookups), roles sit on the
+   kind they need (:data:`orgnet.model.ROLE_TARGETS`), ``PART_OF`` goes
+   strictly up the levels, ``UNDER`` has no cycle, and two rows for the same
+   relationship do not disagree. With ``skip``, a rejected node also rejects
+   the rows that reference it, until nothing changes.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any, NotRequired, cast
+from itertools import chain, repeat
+from typing import Any, cast
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
-from pydantic_core import PydanticUndefined
-from typing_extensions import TypedDict
+import numpy as np
+import pandas as pd
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from orgnet.errors import InvalidData, Reject
 from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkRow, NodeInfo
+from orgnet.io.messages import order_problems, shown_value
 from orgnet.model import (
     FIELD_RELATIONSHIPS,
     FILES,
+    LABELS,
     LEVEL_RANK,
-    PERSONAL_FIELDS,
+    ROLE_TARGETS,
     FieldRel,
     Link,
     Node,
+    _enum_of_field,
+    _to_bool,
+    _to_id,
+    _to_int,
+    _to_iso_date,
+    _to_text,
+    enum_parse_function,
 )
 
 __all__ = ["Table", "validate_table", "plan_load"]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while checking, and the objects made meanwhile frozen after.
+
+    The rows allocate millions of small objects that hold no cycles; each collection would
+    walk all of them (as the embedded store does for bulk inserts; figures in
+    benchmarks/RESULTS.md, "Checking speed")."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+
+
 @dataclass
 class Table:
-    """Validated rows of one file: plain values, absent values left out."""
+    """Checked rows of one file: plain values, absent values left out."""
 
     file: str
     source: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Field -> the header the user wrote, for messages."""
+    _columns: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _present: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def column(self, name: str) -> list[Any]:
+        """The values of one field, row by row (None where absent)."""
+        col = self._columns.get(name)
+        if col is None:
+            col = self._columns[name] = list(map(dict.get, self.rows, repeat(name)))
+        return col
+
+
+# ------------------------------------------------------------------ value checks
+
+
+@dataclass(frozen=True)
+class _Spec:
+    kind: str  # id, text, enum, date, bool, int
+    required: bool
+    parse: Callable[[Any], Any]
+    canonical: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    default: Any = None
 
 
 @cache
-def _adapter(file: str) -> TypeAdapter[list[dict[str, Any]]]:
+def _specs(file: str) -> dict[str, _Spec]:
     model = FILES[file]
-    fields: dict[str, Any] = {}
+    specs: dict[str, _Spec] = {}
     for name, info in model.model_fields.items():
-        ann: Any = info.annotation
-        if info.metadata:
-            ann = Annotated.__class_getitem__((ann, *info.metadata))  # type: ignore[attr-defined]
-        fields[name] = ann if info.is_required() else NotRequired[ann]
-    row_type = TypedDict(f"{model.__name__}Row", fields)  # type: ignore[misc]
-    row_type.__pydantic_config__ = ConfigDict(  # type: ignore[attr-defined]
-        extra="forbid", use_enum_values=True, str_strip_whitespace=True
-    )
-    return cast(TypeAdapter[list[dict[str, Any]]], TypeAdapter(list[row_type]))
+        required = info.is_required()
+        default = None if info.default is PydanticUndefined else info.default
+        enum = _enum_of_field(info.annotation)
+        meta = {type(m).__name__: m for m in info.metadata}
+        if enum is not None:
+            specs[name] = _Spec("enum", required, enum_parse_function(enum), tuple(m.value for m in enum),
+                                default=default)
+        elif name == "id" or name.endswith("_id") or name == "raised_by":
+            specs[name] = _Spec("id", required, _to_id)
+        elif name in ("is_member", "standardized", "reported"):
+            specs[name] = _Spec("bool", required, _to_bool, default=default)
+        elif name in ("date", "since", "until") or name.endswith("_at"):
+            specs[name] = _Spec("date", required, _to_iso_date)
+        elif name in ("year", "rating"):
+            low = getattr(meta.get("Ge"), "ge", None)
+            high = getattr(meta.get("Le"), "le", None)
+            if name == "year":
+                low, high = 1900, 2200
+            specs[name] = _Spec("int", required, _to_int, low=low, high=high)
+        else:
+            specs[name] = _Spec("text", required, _to_text)
+    return specs
 
 
-@cache
-def _defaults(file: str) -> dict[str, Any]:
-    return {
-        name: info.default
-        for name, info in FILES[file].model_fields.items()
-        if info.default is not None and info.default is not PydanticUndefined
-    }
+_NUMERIC_START = None  # set on first use: the pyarrow array of "0"-"9", "+", "-"
 
 
-def _reason(file: str, err: dict[str, Any], fieldname: str) -> str:
-    kind = err["type"]
+def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(present, fine) boolean arrays, or None when the column is not all strings / ints / bools."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    global _NUMERIC_START
+    if _NUMERIC_START is None:
+        _NUMERIC_START = pa.array([*"0123456789", "+", "-"], type=pa.string())
+    try:
+        arr = pa.array(col)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        return None
+    wanted = {"int": pa.int64(), "bool": pa.bool_()}.get(spec.kind, pa.string())
+    if arr.type == pa.null():
+        arr = arr.cast(wanted)
+    elif arr.type != wanted:
+        return None
+    present = arr.is_valid().to_numpy(zero_copy_only=False)
+    if spec.kind == "bool":
+        return present, present
+    if spec.kind == "int":
+        ok = pc.and_(pc.greater_equal(arr, spec.low if spec.low is not None else -(2**62)),
+                     pc.less_equal(arr, spec.high if spec.high is not None else 2**62))
+    elif spec.kind == "id":
+        # printable ASCII without spaces, 1-200 characters; those starting with a digit or sign
+        # could be 1001.0 or 3.2E+14 and go through the parser
+        length = pc.binary_length(arr)
+        ok = pc.and_(pc.and_(pc.ascii_is_printable(arr), pc.invert(pc.match_substring(arr, " "))),
+                     pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
+        first = pc.utf8_slice_codeunits(arr, 0, 1)
+        ok = pc.and_not(ok, pc.is_in(first, value_set=_NUMERIC_START))
+    elif spec.kind == "enum":
+        ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()))
+    elif spec.kind == "date":
+        parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True)
+        ok = pc.and_(pc.equal(pc.binary_length(arr), 10),
+                     pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr))
+    else:
+        # Unicode-printable (no control characters, no line breaks), already stripped, not empty
+        ok = pc.and_(pc.and_(pc.utf8_is_printable(arr), pc.greater(pc.binary_length(arr), 0)),
+                     pc.equal(pc.utf8_trim_whitespace(arr), arr))
+    fine = ok.fill_null(False).to_numpy(zero_copy_only=False)
+    return present, fine & present
+
+
+def _error_text(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, PydanticCustomError):
+        return exc.type, exc.message()
+    return "invalid", "not a value this column takes"
+
+
+def _reason(file: str, fieldname: str, kind: str, message: str, value: Any, spec: _Spec) -> str:
     if kind == "missing":
         return "a value is required here"
-    if kind == "extra_forbidden":
-        return f"unknown field; {file} has {', '.join(FILES[file].model_fields)}"
-    msg = str(err["msg"])
-    if (file, fieldname) in PERSONAL_FIELDS:
-        return msg
-    return f"{msg}; got {err.get('input')!r}"
+    shown = shown_value(file, fieldname, value, is_id=spec.kind == "id")
+    if spec.kind == "int" and kind in ("greater_than_equal", "less_than_equal", "int"):
+        if kind == "greater_than_equal":
+            message = f"Input should be greater than or equal to {spec.low}"
+        elif kind == "less_than_equal":
+            message = f"Input should be less than or equal to {spec.high}"
+    return f"{message}; got {shown}" if shown is not None else message
+
+
+def _check_int(spec: _Spec, value: Any) -> Any:
+    number = spec.parse(value)
+    if isinstance(number, bool) or not isinstance(number, int):
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        else:
+            raise PydanticCustomError("int", "Input should be a valid integer (like 2023 or 5)")
+    if spec.low is not None and number < spec.low:
+        raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {n}",
+                                  {"n": spec.low})
+    if spec.high is not None and number > spec.high:
+        raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {n}",
+                                  {"n": spec.high})
+    return number
+
+
+def _parse_value(spec: _Spec, value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None  # an empty cell is an absent value
+    if spec.kind == "int":
+        return _check_int(spec, value)
+    out = spec.parse(value)
+    if spec.kind == "enum" and out is not None:
+        return out.value
+    if spec.kind == "text" and out is not None and not isinstance(out, str):
+        raise PydanticCustomError("string_type", "expected text")
+    if spec.kind == "date" and isinstance(out, _dt.date):  # pragma: no cover - parse returns text
+        return out.isoformat()
+    return out
 
 
 def validate_table(
-    file: str, source: str, rows: list[dict[str, Any]], numbers: list[int]
+    file: str, source: str, rows: list[dict[str, Any]], numbers: list[int],
+    headers: dict[str, str] | None = None,
 ) -> tuple[Table, list[Reject]]:
-    """Validate raw rows of one file; return the valid rows and one reject per bad field.
+    """Check raw rows of one file; return the valid rows and one reject per bad field.
+
+    ``headers`` (field -> the header the user wrote) names the user's column in
+    messages.
 
     Examples
     --------
@@ -97,33 +251,101 @@ def validate_table(
     >>> table.rows, [(r.row, r.field) for r in rejects]
     ([{'id': 'ZJ', 'level': 'city'}], [(3, 'level')])
     """
-    adapter = _adapter(file)
+    with _gc_paused():
+        return _validate_table(file, source, rows, numbers, headers)
+
+
+def _validate_table(
+    file: str, source: str, rows: list[dict[str, Any]], numbers: list[int], headers: dict[str, str] | None,
+) -> tuple[Table, list[Reject]]:
+    specs = _specs(file)
+    n = len(rows)
     rejects: list[Reject] = []
-    try:
-        good = adapter.validate_python(rows)
-        keep = list(range(len(rows)))
-    except ValidationError as exc:
-        bad: set[int] = set()
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            index = int(loc[0]) if loc else 0
-            fieldname = str(loc[1]) if len(loc) > 1 else ""
-            bad.add(index)
-            rejects.append(
-                Reject(file=source, row=numbers[index], field=fieldname, type=err["type"],
-                       reason=_reason(file, cast(dict[str, Any], err), fieldname))
-            )
-        keep = [i for i in range(len(rows)) if i not in bad]
-        good = adapter.validate_python([rows[i] for i in keep])
-    defaults = _defaults(file)
-    table = Table(file, source)
-    for i, row in zip(keep, good):
-        clean = {k: v for k, v in row.items() if v is not None}
-        for k, v in defaults.items():
-            clean.setdefault(k, v)
-        table.rows.append(clean)
-        table.numbers.append(numbers[i])
-    return table, rejects
+    bad: set[int] = set()
+    changes: dict[int, dict[str, Any]] = {}
+
+    def reject(i: int, fieldname: str, kind: str, reason: str) -> None:
+        if headers and fieldname in headers and headers[fieldname] != fieldname:
+            reason = f"{headers[fieldname]}: {reason}"
+        bad.add(i)
+        rejects.append(Reject(file=source, row=numbers[i], field=fieldname, type=kind, reason=reason))
+
+    total_keys = sum(map(len, rows))
+    present_values = 0
+    columns: dict[str, list[Any]] = {}
+    presence: dict[str, np.ndarray] = {}
+    for name, spec in specs.items():
+        col = list(map(dict.get, rows, repeat(name)))
+        columns[name] = col
+        masks = _fast_mask(spec, col)
+        if masks is None:
+            present = np.fromiter((v is not None for v in col), dtype=bool, count=n)
+            fine = np.zeros(n, dtype=bool)
+        else:
+            present, fine = masks
+        presence[name] = present
+        present_values += int(present.sum())
+        if spec.required:
+            for i in np.flatnonzero(~present).tolist():
+                reject(i, name, "missing", "a value is required here")
+        elif spec.default is not None:
+            for i in np.flatnonzero(~present).tolist():
+                changes.setdefault(i, {})[name] = spec.default
+        memo: dict[Any, tuple[bool, Any]] = {}
+        for i in np.flatnonzero(present & ~fine).tolist():
+            value = col[i]
+            memo_key = (type(value), value) if isinstance(value, (str, int, float)) else None
+            hit = memo.get(memo_key) if memo_key is not None else None
+            if hit is None:
+                try:
+                    hit = (True, _parse_value(spec, value))
+                except Exception as exc:  # noqa: BLE001 - any parser failure is a reject, never a crash
+                    hit = (False, exc)
+                if memo_key is not None:
+                    memo[memo_key] = hit
+            ok, out = hit
+            if ok and out is None and spec.required:
+                reject(i, name, "missing", "a value is required here")
+            elif not ok:
+                kind, message = _error_text(cast(Exception, out))
+                reject(i, name, kind, _reason(file, name, kind, message, value, spec))
+            elif out is None:
+                changes.setdefault(i, {})[name] = None
+            elif out != value or type(out) is not type(value):
+                changes.setdefault(i, {})[name] = out
+    if total_keys != present_values:  # keys that are not fields, or explicit None values
+        unknown = set(chain.from_iterable(rows)) - specs.keys()
+        if unknown:
+            expected = ", ".join(specs)
+            for i, row in enumerate(rows):
+                for key in row:
+                    if key in unknown:
+                        shown = repr(key) if isinstance(key, str) and len(key) <= 32 else "a key"
+                        reject(i, str(key)[:32], "extra_forbidden", f"unknown field {shown}; {file} has {expected}")
+        for i, row in enumerate(rows):
+            if any(v is None for v in row.values()):
+                changes.setdefault(i, {}).update({k: None for k, v in row.items() if v is None})
+    table = Table(file, source, headers=dict(headers or {}))
+    out_rows = table.rows
+    out_numbers = table.numbers
+    if not bad and not changes:
+        out_rows.extend(rows)
+        out_numbers.extend(numbers)
+        table._columns.update(columns)
+        table._present.update(presence)
+    else:
+        for i in range(n):
+            if i in bad:
+                continue
+            change = changes.get(i)
+            row = rows[i]
+            if change is not None:
+                row = {**row, **change}
+                if None in change.values():
+                    row = {k: v for k, v in row.items() if v is not None}
+            out_rows.append(row)
+            out_numbers.append(numbers[i])
+    return table, sorted(rejects, key=lambda p: (p.row, p.field))
 
 
 # ----------------------------------------------------------------- structure
@@ -132,6 +354,11 @@ def validate_table(
 _FIELD_RELS: dict[str, list[FieldRel]] = {}
 for _rel in FIELD_RELATIONSHIPS:
     _FIELD_RELS.setdefault(_rel.label, []).append(_rel)
+
+_LABEL_CODES: dict[str, int] = {label: i for i, label in enumerate(sorted(LABELS))}
+_LEVEL_CODES: dict[str | None, int] = {None: -1, **{lvl: i for lvl, i in LEVEL_RANK.items()}}
+_LEVEL_NAMES = {i: lvl for lvl, i in LEVEL_RANK.items()}
+_LABEL_NAMES = {i: label for label, i in _LABEL_CODES.items()}
 
 
 def _kinds_text(kinds: tuple[str, ...], level: str | None) -> str:
@@ -143,16 +370,90 @@ def _check_target(
     info: NodeInfo | None, target: str, kinds: tuple[str, ...], level: str | None,
     dropped: str | None = None,
 ) -> tuple[str, str] | None:
-    """None when the target fits, else (type, reason)."""
+    """None when the target fits, else (type, reason). ``target`` is the id as it may be shown."""
     if info is None and dropped is not None:
-        return "rejected_reference", f"refers to {target!r}, which was rejected ({dropped})"
+        return "rejected_reference", f"refers to {target}, which was rejected ({dropped})"
     if info is None:
-        return "unresolved", f"refers to {target!r}, which is neither in this load nor in the store"
+        return "unresolved", f"refers to {target}, which is neither in this load nor in the store"
     if info.label not in kinds:
-        return "wrong_kind", f"refers to {target!r}, a {info.label}; expected {_kinds_text(kinds, level)}"
+        return "wrong_kind", f"refers to {target}, a {info.label}; expected {_kinds_text(kinds, level)}"
     if level is not None and info.level != level:
-        return "wrong_level", f"refers to {target!r}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
+        return "wrong_level", f"refers to {target}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
     return None
+
+
+def _present(col: list[Any]) -> np.ndarray:
+    """True where a value is given."""
+    out: np.ndarray = ~pd.isna(np.asarray(col, dtype=object))
+    return out
+
+
+def _take(arr: np.ndarray, pos: np.ndarray, fill: int) -> np.ndarray:
+    """``arr[pos]`` where ``pos >= 0``, else ``fill``."""
+    if not len(arr):
+        return np.full(len(pos), fill, dtype=arr.dtype)
+    out: np.ndarray = np.where(pos >= 0, arr[np.maximum(pos, 0)], fill)
+    return out
+
+
+class _Graph:
+    """Every id the check can see: the batch's node rows, then the store's nodes they name."""
+
+    def __init__(self, tables: list[Table], labels: list[str | None]) -> None:
+        ids: list[Any] = []
+        parts_ti: list[np.ndarray] = []
+        parts_ri: list[np.ndarray] = []
+        label_codes: list[np.ndarray] = []
+        level_codes: list[np.ndarray] = []
+        for ti, (t, label) in enumerate(zip(tables, labels)):
+            if label is None:
+                continue
+            col = t.column("id")
+            ids.extend(col)
+            parts_ti.append(np.full(len(col), ti, dtype=np.int32))
+            parts_ri.append(np.arange(len(col), dtype=np.int64))
+            label_codes.append(np.full(len(col), _LABEL_CODES[label], dtype=np.int8))
+            if label == "Area":
+                level_codes.append(np.array([_LEVEL_CODES.get(v, -1) for v in t.column("level")], dtype=np.int8))
+            else:
+                level_codes.append(np.full(len(col), -1, dtype=np.int8))
+        self.ids: list[Any] = ids
+        cat = np.concatenate
+        self.row_ti = cat(parts_ti) if parts_ti else np.zeros(0, dtype=np.int32)
+        self.row_ri = cat(parts_ri) if parts_ri else np.zeros(0, dtype=np.int64)
+        self.label = cat(label_codes) if label_codes else np.zeros(0, dtype=np.int8)
+        self.level = cat(level_codes) if level_codes else np.zeros(0, dtype=np.int8)
+        self.batch_size = len(ids)
+        # id -> position of its first row: a dict lookup per reference, done in C by map()
+        self.index: dict[Any, int] = dict(zip(ids, range(len(ids))))
+        if len(self.index) == len(ids):  # the usual case: every id once
+            self.first = np.ones(len(ids), dtype=bool)
+        else:
+            self.index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1)))
+            self.first = self.positions(ids) == np.arange(len(ids))
+
+    def add_stored(self, extra: list[str], stored: dict[str, NodeInfo]) -> None:
+        """Add the store's nodes that the batch does not hold."""
+        if not extra:
+            return
+        start = len(self.ids)
+        self.ids = [*self.ids, *extra]
+        self.index.update(zip(extra, range(start, start + len(extra))))
+        self.row_ti = np.concatenate([self.row_ti, np.full(len(extra), -1, dtype=np.int32)])
+        self.row_ri = np.concatenate([self.row_ri, np.full(len(extra), -1, dtype=np.int64)])
+        self.label = np.concatenate([self.label, np.array([_LABEL_CODES[stored[i].label] for i in extra],
+                                                          dtype=np.int8)])
+        self.level = np.concatenate([self.level, np.array([_LEVEL_CODES.get(stored[i].level, -1) for i in extra],
+                                                          dtype=np.int8)])
+        self.first = np.concatenate([self.first, np.ones(len(extra), dtype=bool)])
+
+    def positions(self, targets: list[Any]) -> np.ndarray:
+        """Position of each target id in the arrays, -1 when unknown (or absent)."""
+        get = self.index.get
+        try:
+            return np.fromiter(map(get, targets, repeat(-1)), dtype=np.int64, count=len(targets))
+        except TypeError:  # an unhashable value: only in rows already rejected
+            return np.array([get(t, -1) if isinstance(t, str) else -1 for t in targets], dtype=np.int64)
 
 
 def plan_load(
@@ -169,139 +470,324 @@ def plan_load(
     the rest. References to ``unchecked`` ids (rows that failed validation of
     their own) are not reported again.
     """
-    skip = mode == "skip"
-    problems: list[Reject] = []
-    rejected: list[set[int]] = [set() for _ in tables]
+    with _gc_paused():
+        return _Planner(tables, store, mode, unchecked).run()
 
-    def reject(ti: int, ri: int, fieldname: str, kind: str, reason: str) -> None:
-        rejected[ti].add(ri)
-        t = tables[ti]
-        problems.append(Reject(file=t.source, row=t.numbers[ri], field=fieldname, type=kind, reason=reason))
 
-    # 1. ids unique within the batch
-    batch: dict[str, tuple[int, int]] = {}
-    labels: list[str | None] = []
-    for ti, t in enumerate(tables):
-        model = FILES[t.file]
-        label = model.LABEL if issubclass(model, Node) else None
-        labels.append(label)
-        if label is None:
-            continue
-        for ri, row in enumerate(t.rows):
-            first = batch.get(row["id"])
-            if first is not None:
-                ft = tables[first[0]]
-                reject(ti, ri, "id", "duplicate_id",
-                       f"id {row['id']!r} is used again (first in {ft.source}, row {ft.numbers[first[1]]}); "
-                       "ids must be unique across the whole graph")
-            else:
-                batch[row["id"]] = (ti, ri)
-
-    # 2. what the store already holds of the ids this load names
-    wanted: set[str] = set(batch)
-    for ti, t in enumerate(tables):
-        model = FILES[t.file]
-        if labels[ti] is not None:
-            for rel in _FIELD_RELS.get(labels[ti] or "", ()):
-                wanted.update(row[rel.field] for row in t.rows if rel.field in row)
-        else:
-            link = cast(type[Link], model)
-            wanted.update(row[link.SOURCE] for row in t.rows)
-            wanted.update(row[link.TARGET] for row in t.rows)
-    stored = store.lookup(sorted(wanted))
-    for node_id, (ti, ri) in batch.items():
-        old = stored.get(node_id)
-        if old is not None and old.label != labels[ti]:
-            reject(ti, ri, "id", "duplicate_id",
-                   f"id {node_id!r} already belongs to a {old.label} in the store; "
-                   "ids must be unique across the whole graph")
-
-    org_parents: dict[str, str | None] | None = None
-    if any(labels[ti] == "Org" for ti in range(len(tables))):
-        org_parents = store.org_parents()
-
-    # 3. references, levels and cycles, repeated while rejections cascade
-    while True:
-        before = sum(len(r) for r in rejected)
-
-        def resolve(node_id: str) -> NodeInfo | None:
-            # Without skip, rows rejected in this pass still resolve: the error then
-            # lists the root problems only, not everything that hangs off them.
-            hit = batch.get(node_id)
-            if hit is not None and (not skip or hit[1] not in rejected[hit[0]]):
-                row = tables[hit[0]].rows[hit[1]]
-                label = labels[hit[0]] or ""
-                return NodeInfo(label, row.get("level") if label == "Area" else None)
-            return stored.get(node_id)
-
-        def dropped(node_id: str) -> str | None:
-            hit = batch.get(node_id)
-            if hit is None or hit[1] not in rejected[hit[0]]:
-                return None
-            return f"{tables[hit[0]].source} row {tables[hit[0]].numbers[hit[1]]}"
-
-        def check(target: str, kinds: tuple[str, ...], level: str | None) -> tuple[str, str] | None:
-            if target in unchecked:
-                return None
-            return _check_target(resolve(target), target, kinds, level, dropped(target))
-
-        for ti, t in enumerate(tables):
+class _Planner:
+    def __init__(self, tables: list[Table], store: GraphStore, mode: str, unchecked: frozenset[str]) -> None:
+        self.tables = tables
+        self.store = store
+        self.mode = mode
+        self.skip = mode == "skip"
+        self.unchecked = unchecked
+        self.problems: list[Reject] = []
+        self.rejected: list[set[int]] = [set() for _ in tables]
+        self.duplicated_links: set[int] = set()
+        self.labels: list[str | None] = []
+        for t in tables:
             model = FILES[t.file]
-            gone = rejected[ti]
-            if labels[ti] is not None:
-                rels = _FIELD_RELS.get(labels[ti] or "", [])
-                for ri, row in enumerate(t.rows):
-                    if ri in gone:
-                        continue
-                    for rel in rels:
-                        target = row.get(rel.field)
-                        if target is None:
-                            continue
-                        info = resolve(target)
-                        bad = check(target, rel.target_kinds, rel.target_level)
-                        if bad is None and rel.type == "PART_OF" and info is not None:
-                            if LEVEL_RANK.get(info.level or "", 99) >= LEVEL_RANK[row["level"]]:
-                                bad = ("level_order",
-                                       f"a {row['level']} cannot be part of {target!r}, a {info.level}; "
-                                       "PART_OF must go up the levels city > district > subdistrict > community > grid")
-                        if bad is not None:
-                            reject(ti, ri, rel.field, *bad)
-                            break
+            self.labels.append(model.LABEL if issubclass(model, Node) else None)
+
+    def reject(self, ti: int, ri: int, fieldname: str, kind: str, reason: str) -> None:
+        self.rejected[ti].add(ri)
+        t = self.tables[ti]
+        header = t.headers.get(fieldname)
+        if header and header != fieldname:
+            reason = f"{header}: {reason}"
+        self.problems.append(Reject(file=t.source, row=t.numbers[ri], field=fieldname, type=kind, reason=reason))
+
+    # ---------------------------------------------------------------- steps
+
+    def run(self) -> tuple[ChangeSet, dict[str, int], list[Reject]]:
+        graph = _Graph(self.tables, self.labels)
+        self.graph = graph
+        self._duplicates()
+        self._stored()
+        org_parents = self.store.org_parents() if "Org" in self.labels else None
+        self._conflicting_links()
+        while True:
+            before = sum(len(r) for r in self.rejected)
+            alive = self._alive()
+            for ti, t in enumerate(self.tables):
+                if self.skip and ti:
+                    alive = self._alive()  # rejections cascade within a pass, in load order
+                if self.labels[ti] is not None:
+                    self._field_refs(ti, t, alive)
+                else:
+                    self._link_refs(ti, t, alive)
+            if org_parents is not None:
+                self._cycles(org_parents)
+            if self.mode == "raise" and self.problems:
+                raise InvalidData(order_problems(self.problems))
+            if not self.skip or sum(len(r) for r in self.rejected) == before:
+                break
+        return self._changes(), self._kept(), self.problems
+
+    def _duplicates(self) -> None:
+        g = self.graph
+        dup = np.flatnonzero(~g.first[: g.batch_size])
+        if not len(dup):
+            return
+        firsts: dict[Any, int] = {}
+        for pos in np.flatnonzero(g.first[: g.batch_size]).tolist():
+            firsts[g.ids[pos]] = pos
+        for pos in dup.tolist():
+            node_id = g.ids[pos]
+            first = firsts[node_id]
+            ft = self.tables[int(g.row_ti[first])]
+            shown = shown_value(self.tables[int(g.row_ti[pos])].file, "id", node_id, is_id=True) or "(not shown)"
+            self.reject(int(g.row_ti[pos]), int(g.row_ri[pos]), "id", "duplicate_id",
+                        f"id {shown} is used again (first in {ft.source}, row {ft.numbers[int(g.row_ri[first])]}); "
+                        "ids must be unique across the whole graph")
+
+    def _targets(self) -> list[Any]:
+        wanted: list[Any] = []
+        for ti, t in enumerate(self.tables):
+            if self.labels[ti] is not None:
+                for rel in _FIELD_RELS.get(self.labels[ti] or "", ()):
+                    wanted.extend(v for v in t.column(rel.field) if v is not None)
             else:
-                link = cast(type[Link], model)
-                for ri, row in enumerate(t.rows):
-                    if ri in gone:
+                link = cast(type[Link], FILES[t.file])
+                wanted.extend(t.column(link.SOURCE))
+                wanted.extend(t.column(link.TARGET))
+        return wanted
+
+    def _stored(self) -> None:
+        g = self.graph
+        stored: dict[str, NodeInfo] = {}
+        if self.store.counts():
+            names = sorted(set(self._targets()) | set(g.index))
+            stored = self.store.lookup(names)
+        names = list(stored)
+        pos = g.positions(names)
+        codes = np.array([_LABEL_CODES[stored[i].label] for i in names], dtype=np.int8)
+        clash = np.flatnonzero((pos >= 0) & (_take(g.label, pos, -1) != codes))
+        for k in clash.tolist():
+            node_id, p = names[k], int(pos[k])
+            shown = shown_value(self.tables[int(g.row_ti[p])].file, "id", node_id, is_id=True) or "(not shown)"
+            self.reject(int(g.row_ti[p]), int(g.row_ri[p]), "id", "duplicate_id",
+                        f"id {shown} already belongs to a {stored[node_id].label} in the store; "
+                        "ids must be unique across the whole graph")
+        g.add_stored([names[k] for k in np.flatnonzero(pos < 0).tolist()], stored)
+
+    def _alive(self) -> np.ndarray:
+        """Per position: does the id resolve (its row not rejected, in skip mode)?"""
+        g = self.graph
+        alive = np.ones(len(g.ids), dtype=bool)
+        if self.skip:
+            for ti, gone in enumerate(self.rejected):
+                if gone:
+                    in_table = np.flatnonzero(g.row_ti == ti)
+                    rows = g.row_ri[in_table]
+                    alive[in_table[np.isin(rows, np.fromiter(gone, dtype=np.int64))]] = False
+        return alive
+
+    def _check_column(
+        self, ti: int, t: Table, fieldname: str, allowed: list[tuple[str, str | None]],
+        alive: np.ndarray, rows_mask: np.ndarray | None = None, context: str = "",
+    ) -> np.ndarray:
+        """Reject rows whose ``fieldname`` does not point at one of ``allowed``; return the positions."""
+        g = self.graph
+        col = t.column(fieldname)
+        pos = g.positions(col)
+        cached = t._present.get(fieldname)
+        present = cached.copy() if cached is not None else _present(col)
+        gone = self.rejected[ti]
+        if rows_mask is not None:
+            present &= rows_mask
+        found = pos >= 0
+        labels = _take(g.label, pos, -1)
+        levels = _take(g.level, pos, -1)
+        ok = np.zeros(len(col), dtype=bool)
+        for label, level in allowed:
+            fits = found & (labels == _LABEL_CODES[label])
+            if level is not None:
+                fits &= levels == _LEVEL_CODES[level]
+            ok |= fits
+        if len(alive):
+            ok &= np.where(found, alive[np.maximum(pos, 0)], True)
+        suspects = np.flatnonzero(present & ~ok)
+        for ri in suspects.tolist():
+            if ri in gone:
+                continue
+            target = col[ri]
+            if target in self.unchecked:
+                continue
+            p = int(pos[ri])
+            info = None
+            dropped = None
+            if p >= 0:
+                if alive[p]:
+                    info = NodeInfo(_LABEL_NAMES[int(g.label[p])], _LEVEL_NAMES.get(int(g.level[p])))
+                else:
+                    st = self.tables[int(g.row_ti[p])]
+                    dropped = f"{st.source} row {st.numbers[int(g.row_ri[p])]}"
+            kinds = tuple(dict.fromkeys(k for k, _ in allowed))
+            level_set = {lvl for _, lvl in allowed}
+            level = next(iter(level_set)) if len(level_set) == 1 else None
+            shown = shown_value(t.file, fieldname, target, is_id=True) or "an id (not shown: it looks like personal data)"
+            bad = _check_target(info, shown, kinds, level, dropped)
+            if bad is None and info is not None:  # a role with several (kind, level) choices
+                bad = ("wrong_kind", f"refers to {shown}, a {info.label}"
+                       + (f" of level {info.level}" if info.level else "")
+                       + "; expected " + " or ".join(f"{k}" + (f" of level {lv}" if lv else "") for k, lv in allowed))
+            if bad is not None:
+                self.reject(ti, ri, fieldname, bad[0], bad[1] + context)
+        return pos
+
+    def _field_refs(self, ti: int, t: Table, alive: np.ndarray) -> None:
+        g = self.graph
+        for rel in _FIELD_RELS.get(self.labels[ti] or "", []):
+            allowed = [(k, rel.target_level) for k in rel.target_kinds]
+            pos = self._check_column(ti, t, rel.field, allowed, alive)
+            if rel.type == "PART_OF":
+                ranks = np.array([LEVEL_RANK.get(v, 99) for v in t.column("level")], dtype=np.int16)
+                found = pos >= 0
+                target_rank = np.where(found, _take(g.level, pos, 99), 99)
+                wrong = found & (_take(g.label, pos, -1) == _LABEL_CODES["Area"]) & (
+                    (target_rank >= ranks) | (target_rank < 0))
+                for ri in np.flatnonzero(wrong).tolist():
+                    if ri in self.rejected[ti]:
                         continue
-                    for fname, kinds, level in (
-                        (link.SOURCE, link.SOURCE_KINDS, None),
-                        (link.TARGET, link.TARGET_KINDS, link.TARGET_LEVEL),
-                    ):
-                        bad = check(row[fname], kinds, level)
-                        if bad is not None:
-                            reject(ti, ri, fname, *bad)
-                            break
+                    target = t.rows[ri]["parent_id"]
+                    level = _LEVEL_NAMES.get(int(target_rank[ri]))
+                    self.reject(ti, ri, "parent_id", "level_order",
+                                f"a {t.rows[ri]['level']} cannot be part of {target!r}, a {level}; "
+                                "PART_OF must go up the levels city > district > subdistrict > community > grid")
 
-        if org_parents is not None:
-            parents = dict(org_parents)
-            for ti, t in enumerate(tables):
-                if labels[ti] == "Org":
-                    for ri, row in enumerate(t.rows):
-                        if ri not in rejected[ti]:
-                            parents[row["id"]] = row.get("parent_id")
-            for cycle in _cycles(parents):
-                for org in cycle:
-                    hit = batch.get(org)
-                    if hit is not None and hit[1] not in rejected[hit[0]]:
-                        reject(hit[0], hit[1], "parent_id", "cycle",
-                               "UNDER would form a cycle: " + " -> ".join([*cycle, cycle[0]])
-                               + "; an org cannot be under itself")
+    def _link_refs(self, ti: int, t: Table, alive: np.ndarray) -> None:
+        link = cast(type[Link], FILES[t.file])
+        self._check_column(ti, t, link.SOURCE, [(k, None) for k in link.SOURCE_KINDS], alive)
+        before = set(self.rejected[ti])
+        if link.TYPE == "HOLDS_ROLE":
+            roles = np.array(t.column("role"), dtype=object)
+            for role, allowed in ROLE_TARGETS.items():
+                mask = roles == role
+                if mask.any():
+                    held_on = " or ".join(k + (f" of level {lv}" if lv else "") for k, lv in allowed)
+                    self._check_column(ti, t, link.TARGET, list(allowed), alive,
+                                       rows_mask=mask & self._open(ti, before),
+                                       context=f" (a {role} role is held on {'an' if held_on[0] in 'AO' else 'a'} "
+                                       f"{held_on}; see the role table in the docs)")
+        else:
+            self._check_column(ti, t, link.TARGET, [(k, link.TARGET_LEVEL) for k in link.TARGET_KINDS], alive,
+                               rows_mask=self._open(ti, before))
 
-        if mode == "raise" and problems:
-            raise InvalidData(sorted(problems, key=lambda p: (p.file, p.row, p.field)))
-        if not skip or sum(len(r) for r in rejected) == before:
-            break
+    def _open(self, ti: int, gone: set[int]) -> np.ndarray:
+        mask = np.ones(len(self.tables[ti].rows), dtype=bool)
+        if gone:
+            mask[np.fromiter(gone, dtype=np.int64)] = False
+        return mask
 
-    return _changes(tables, labels, rejected), _kept(tables, rejected), problems
+    def _conflicting_links(self) -> None:
+        """Two rows for the same relationship whose other properties differ: both rows named."""
+        for ti, t in enumerate(self.tables):
+            if self.labels[ti] is not None or len(t.rows) < 2:
+                continue
+            link = cast(type[Link], FILES[t.file])
+            keys = [link.SOURCE, link.TARGET, *link.KEY]
+            if len(set(zip(*(t.column(k) for k in keys)))) == len(t.rows):
+                continue  # no two rows for one relationship (the usual case), found without pandas
+            frame = pd.DataFrame({k: pd.Series(t.column(k), dtype=object) for k in keys})
+            dup = frame.duplicated(keep=False).to_numpy()
+            if not dup.any():
+                continue
+            self.duplicated_links.add(ti)
+            first: dict[tuple[Any, ...], int] = {}
+            for ri in np.flatnonzero(dup).tolist():
+                ident = tuple(t.rows[ri].get(k) for k in keys)
+                if ident not in first:
+                    first[ident] = ri
+                    continue
+                fi = first[ident]
+                a, b = t.rows[fi], t.rows[ri]
+                differ = sorted(k for k in set(a) | set(b) if k not in keys and a.get(k) != b.get(k))
+                if differ:
+                    self.reject(ti, ri, differ[0], "conflicting_duplicate",
+                                f"the same relationship as row {t.numbers[fi]} ({', '.join(keys)} equal) but "
+                                f"with a different {', '.join(differ)}; keep one of rows {t.numbers[fi]} and "
+                                f"{t.numbers[ri]}")
+
+    def _cycles(self, org_parents: dict[str, str | None]) -> None:
+        parents = dict(org_parents)
+        batch: dict[str, tuple[int, int]] = {}
+        for ti, t in enumerate(self.tables):
+            if self.labels[ti] == "Org":
+                for ri, row in enumerate(t.rows):
+                    if ri not in self.rejected[ti]:
+                        parents[row["id"]] = row.get("parent_id")
+                        batch.setdefault(row["id"], (ti, ri))
+        for cycle in _cycles(parents):
+            for org in cycle:
+                hit = batch.get(org)
+                if hit is not None and hit[1] not in self.rejected[hit[0]]:
+                    self.reject(hit[0], hit[1], "parent_id", "cycle",
+                                "UNDER would form a cycle: " + " -> ".join([*cycle, cycle[0]])
+                                + "; an org cannot be under itself")
+
+    def _kept(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for t, gone in zip(self.tables, self.rejected):
+            if t.rows or gone:
+                counts[t.file] = counts.get(t.file, 0) + len(t.rows) - len(gone)
+        return {name: counts[name] for name in FILES if name in counts}
+
+    def _changes(self) -> ChangeSet:
+        changes = ChangeSet()
+        field_batches: dict[tuple[str, str], FieldRelBatch] = {}
+        for ti, t in enumerate(self.tables):
+            gone = self.rejected[ti]
+            keep = [ri for ri in range(len(t.rows)) if ri not in gone] if gone else None
+            rows = t.rows if keep is None else [t.rows[ri] for ri in keep]
+            label = self.labels[ti]
+            if label is not None:
+                changes.nodes.setdefault(label, []).extend(rows)
+                ids = t.column("id") if keep is None else [t.column("id")[ri] for ri in keep]
+                for rel in _FIELD_RELS.get(label, []):
+                    key = (label, rel.field)
+                    batch = field_batches.get(key)
+                    if batch is None:
+                        batch = field_batches[key] = FieldRelBatch(rel.type, rel.reverse, [], [])
+                    batch.owners.extend(ids)
+                    col = t.column(rel.field)
+                    targets = col if keep is None else [col[ri] for ri in keep]
+                    if None not in targets:  # every row names one: pairs straight from zip
+                        batch.edges.extend(zip(targets, ids) if rel.reverse else zip(ids, targets))
+                    elif rel.reverse:
+                        batch.edges.extend([(v, i) for i, v in zip(ids, targets) if v is not None])
+                    else:
+                        batch.edges.extend([(i, v) for i, v in zip(ids, targets) if v is not None])
+            else:
+                link = cast(type[Link], FILES[t.file])
+                src, dst = link.SOURCE, link.TARGET
+                if ti not in self.duplicated_links:
+                    # LinkRow(...) without its Python-level __new__ (2x faster); link files
+                    # without properties (contacts, …) skip the per-row copy
+                    make = tuple.__new__
+                    srcs = t.column(src) if keep is None else [t.column(src)[ri] for ri in keep]
+                    dsts = t.column(dst) if keep is None else [t.column(dst)[ri] for ri in keep]
+                    if len(link.model_fields) == 2:
+                        props: Any = [{} for _ in range(len(srcs))]
+                    else:
+                        props = [_props(row, src, dst) for row in rows]
+                    changes.links.setdefault(link.TYPE, []).extend(
+                        map(make, repeat(LinkRow, len(srcs)), zip(srcs, dsts, props)))
+                    continue
+                merged: dict[tuple[Any, ...], LinkRow] = {}
+                for row in rows:
+                    props = _props(row, src, dst)
+                    ident = (row[src], row[dst], *(props.get(k) for k in link.KEY))
+                    merged[ident] = LinkRow(row[src], row[dst], props)
+                changes.links.setdefault(link.TYPE, []).extend(merged.values())
+        changes.field_rels = list(field_batches.values())
+        return changes
+
+
+def _props(row: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
+    props = row.copy()
+    del props[src], props[dst]
+    return props
 
 
 def _cycles(parents: dict[str, str | None]) -> list[list[str]]:
@@ -326,42 +812,3 @@ def _cycles(parents: dict[str, str | None]) -> list[list[str]]:
         for n in path:
             state[n] = 2
     return cycles
-
-
-def _kept(tables: list[Table], rejected: list[set[int]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for t, gone in zip(tables, rejected):
-        if t.rows or gone:
-            counts[t.file] = counts.get(t.file, 0) + len(t.rows) - len(gone)
-    return {name: counts[name] for name in FILES if name in counts}
-
-
-def _changes(tables: list[Table], labels: list[str | None], rejected: list[set[int]]) -> ChangeSet:
-    changes = ChangeSet()
-    field_batches: dict[tuple[str, str], FieldRelBatch] = {}
-    for ti, t in enumerate(tables):
-        gone = rejected[ti]
-        rows = [row for ri, row in enumerate(t.rows) if ri not in gone]
-        label = labels[ti]
-        if label is not None:
-            changes.nodes.setdefault(label, []).extend(rows)
-            for rel in _FIELD_RELS.get(label, []):
-                key = (label, rel.field)
-                batch = field_batches.get(key)
-                if batch is None:
-                    batch = field_batches[key] = FieldRelBatch(rel.type, rel.reverse, [], [])
-                for row in rows:
-                    batch.owners.append(row["id"])
-                    target = row.get(rel.field)
-                    if target is not None:
-                        batch.edges.append((target, row["id"]) if rel.reverse else (row["id"], target))
-        else:
-            link = cast(type[Link], FILES[t.file])
-            merged: dict[tuple[Any, ...], LinkRow] = {}
-            for row in rows:
-                props = {k: v for k, v in row.items() if k not in (link.SOURCE, link.TARGET)}
-                ident = (row[link.SOURCE], row[link.TARGET], *(props.get(k) for k in link.KEY))
-                merged[ident] = LinkRow(row[link.SOURCE], row[link.TARGET], props)
-            changes.links.setdefault(link.TYPE, []).extend(merged.values())
-    changes.field_rels = list(field_batches.values())
-    return changes

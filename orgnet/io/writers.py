@@ -51,7 +51,7 @@ def _headers(name: str, chinese: bool) -> tuple[list[str], list[str]]:
 
 
 def write_dataset(ds: Dataset, target: Path, *, format: str = "csv", chinese_headers: bool = False,
-                  chinese_values: bool = False) -> Path:
+                  chinese_values: bool = False, excel: bool = False) -> Path:
     """Write ``ds``; see :meth:`orgnet.io.Dataset.write`."""
     if format not in ("csv", "jsonl", "xlsx"):
         raise InvalidArgument(f"format must be 'csv', 'jsonl' or 'xlsx', not {format!r}")
@@ -66,7 +66,8 @@ def write_dataset(ds: Dataset, target: Path, *, format: str = "csv", chinese_hea
         fields, header = _headers(name, chinese_headers)
         stem = FILES[name].FILE_ZH if chinese_headers else name
         path = target / f"{stem}.{format}"
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        encoding = "utf-8-sig" if excel and format == "csv" else "utf-8"
+        with path.open("w", encoding=encoding, newline="") as fh:
             if format == "csv":
                 writer = csv.writer(fh)
                 writer.writerow(header)
@@ -87,12 +88,28 @@ def _write_xlsx(ds: Dataset, target: Path, chinese: bool) -> Path:
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
     wb = Workbook(write_only=True)
     for name in ds:
         fields, header = _headers(name, chinese)
         ws = wb.create_sheet(FILES[name].FILE_ZH if chinese else name)
         ws.append(header)
-        for row in ds[name]:
-            ws.append([row.get(f) for f in fields])
+        for number, row in enumerate(ds[name], start=2):
+            cells = []
+            for f in fields:
+                value = row.get(f)
+                try:
+                    cell = WriteOnlyCell(ws, value=value)
+                except IllegalCharacterError:
+                    raise InvalidArgument(
+                        f"{name} row {number}, field {f!r}: a control character (such as NUL) cannot be "
+                        "written to .xlsx; orgnet rejects such values at load, so this data was not loaded by orgnet"
+                    ) from None
+                if isinstance(value, str):
+                    cell.number_format = "@"  # text: Excel keeps ids such as 0012 or 320102… as written
+                cells.append(cell)
+            ws.append(cells)
     wb.save(target)
     return target

@@ -36,8 +36,17 @@ def test_graphml_and_gexf_read_back(store: Any, golden_rows: dict[str, Any], tmp
         back = reader(export(store, tmp_path / name))
         assert sorted(back.nodes) == sorted(g.nodes), name
         assert back.number_of_edges() == g.number_of_edges() == 100, name
-        assert back.nodes["P1"]["label"] == "Person" and back.nodes["P1"]["is_member"] in (True, "true")
+        assert back.nodes["P1"]["is_member"] in (True, "true")
         assert back.nodes["C1"]["name"] == "银山门社区"
+    graphml_back = nx.read_graphml(tmp_path / "g.graphml")
+    assert graphml_back.nodes["P1"]["label"] == "Person"
+    # GEXF: Gephi shows the node's label, so it is the name (the id where there is none); the kind
+    # and each relationship's type sit in attributes of their own (GEXF reserves an edge's `type`).
+    gexf = nx.read_gexf(tmp_path / "g.gexf")
+    assert gexf.nodes["C1"]["label"] == "银山门社区" and gexf.nodes["C1"]["node_type"] == "Area"
+    assert gexf.nodes["M1"]["label"] == "M1" and gexf.nodes["M1"]["node_type"] == "Matter"
+    want = sorted((u, v, d["type"]) for u, v, d in g.edges(data=True))
+    assert sorted((u, v, d["rel_type"]) for u, v, d in gexf.edges(data=True)) == want
     graphml = nx.read_graphml(tmp_path / "g.graphml")
     assert {d["type"] for _, _, d in graphml.edges(data=True)} == {
         "PART_OF", "UNDER", "COVERS", "OF_UNIT", "LOCATED_IN", "IN", "LIVES_IN", "BELONGS_TO", "WORKS_AT",

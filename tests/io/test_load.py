@@ -49,7 +49,7 @@ BAD_CASES = [
     ("pairings", 0, {"source_id": "P1"}, "source_id", ["a Person", "Unit or Org"]),
     ("registrations", 0, {"year": "二〇二三"}, "year", ["integer"]),
     ("registrations", 0, {"community_id": "S1"}, "community_id", ["level community"]),
-    ("roles", 0, {"target_id": "H1"}, "target_id", ["Household", "Area or Building or Org"]),
+    ("roles", 0, {"target_id": "H1"}, "target_id", ["Household", "expected a Building", "building_leader"]),
     ("roles", 0, {"role": "队长"}, "role", ["expected one of"]),
     ("contacts", 0, {"household_id": "P2"}, "household_id", ["a Person", "Household"]),
     ("alliance_members", 0, {"alliance_id": "AC1"}, "alliance_id", ["Activity", "Alliance"]),

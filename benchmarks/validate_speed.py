@@ -1,0 +1,100 @@
+"""Checking speed: column-wise checks against the per-row check they replaced, in one process.
+
+Run: ``python benchmarks/validate_speed.py [--scale city|district] [--repeat 1]``.
+
+"Checking" is everything a load does before its first write: every value of every row
+(:func:`orgnet.io.validate.validate_table`) and the structural rules
+(:func:`orgnet.io.validate.plan_load`: unique ids, references, levels, roles, cycles), into
+an empty ``memory://`` store. The baseline is the same two stages as they were before
+(``benchmarks/_baseline_validate.py``: a pydantic ``TypeAdapter`` over every row, then a
+Python loop per row and reference), run on the same data in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _baseline_validate as baseline  # noqa: E402
+
+import orgnet  # noqa: E402
+from orgnet.graph.memory import MemoryStore  # noqa: E402
+from orgnet.io import Dataset  # noqa: E402
+from orgnet.io.validate import plan_load, validate_table  # noqa: E402
+
+
+def check_now(ds: Dataset) -> tuple[int, int]:
+    tables = []
+    rejects = 0
+    for name, rows in ds.items():
+        table, bad = validate_table(name, name, rows, list(range(1, len(rows) + 1)))
+        tables.append(table)
+        rejects += len(bad)
+    changes, _, problems = plan_load(tables, MemoryStore())
+    return changes.size(), rejects + len(problems)
+
+
+def check_before(ds: Dataset) -> tuple[int, int]:
+    tables = []
+    rejects = 0
+    for name, rows in ds.items():
+        table, bad = baseline.validate_table(name, name, rows, list(range(1, len(rows) + 1)))
+        tables.append(table)
+        rejects += len(bad)
+    changes, _, problems = baseline.plan_load(tables, MemoryStore())
+    return changes.size(), rejects + len(problems)
+
+
+def timed(fn: Any, *args: Any) -> tuple[float, Any]:
+    gc.collect()
+    t = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - t, out
+
+
+def cpu_timed(fn: Any, *args: Any) -> tuple[float, float, Any]:
+    """Wall and CPU seconds (CPU time is steadier on a shared machine)."""
+    gc.collect()
+    t, c = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return time.perf_counter() - t, time.process_time() - c, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="city", choices=["tiny", "district", "city"])
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    print(f"python {platform.python_version()}, {platform.machine()}, {platform.node()}")
+    t, ds = timed(orgnet.synth.city, args.scale, 0)
+    print(f"synth.city({args.scale!r}): {ds.total():,} rows in {t:.1f}s")
+    nows, befores, now_cpu, before_cpu = [], [], [], []
+    for _ in range(args.repeat):
+        t_now, c_now, out_now = cpu_timed(check_now, ds)
+        nows.append(t_now)
+        now_cpu.append(c_now)
+        t_before, c_before, out_before = cpu_timed(check_before, ds)
+        befores.append(t_before)
+        before_cpu.append(c_before)
+        assert out_now == out_before, (out_now, out_before)
+    now, before = min(nows), min(befores)
+    cnow, cbefore = min(now_cpu), min(before_cpu)
+    print(f"writes planned: {out_now[0]:,}, problems: {out_now[1]} (both paths agree)")
+    print(f"check, column-wise (now):   {now:.2f} s wall, {cnow:.2f} s CPU  ({ds.total() / now:,.0f} rows/s)")
+    print(f"check, per row (before):    {before:.2f} s wall, {cbefore:.2f} s CPU  ({ds.total() / before:,.0f} rows/s)")
+    print(f"speed-up: {before / now:.1f}x wall, {cbefore / cnow:.1f}x CPU; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
