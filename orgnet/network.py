@@ -74,8 +74,27 @@ class Network:
         return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
 
     def delete(self, ids: Iterable[str]) -> int:
-        """Remove nodes (and their relationships) by id; return how many existed."""
-        return self.store.delete(list(ids))
+        """Remove nodes (and their relationships) by id; return how many existed.
+
+        ``ids`` is a list (or other iterable) of id strings; a single string is
+        refused with :class:`~orgnet.errors.InvalidArgument` rather than taken
+        as a list of one-character ids.
+
+        Examples
+        --------
+        >>> import orgnet
+        >>> net = orgnet.connect("memory://")
+        >>> net.delete("ZJ")
+        Traceback (most recent call last):
+        ...
+        orgnet.errors.InvalidArgument: ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ')
+        """
+        if isinstance(ids, (str, bytes)):
+            raise InvalidArgument("ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ')")
+        wanted = list(ids)
+        if not all(isinstance(i, str) for i in wanted):
+            raise InvalidArgument("ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ')")
+        return self.store.delete(wanted)
 
     def clear(self) -> None:
         """Remove everything orgnet stored here."""
