@@ -520,8 +520,16 @@ class Neo4jStore:
         options = dict(driver_options)
         options["max_transaction_retry_time"] = self._retry_time
         options.setdefault("user_agent", "orgnet")
-        with self._errors("connecting"):
-            self._driver = neo4j.GraphDatabase.driver(self._uri, auth=auth, **options)
+        try:
+            with self._errors("connecting"):
+                self._driver = neo4j.GraphDatabase.driver(self._uri, auth=auth, **options)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, neo4j.exceptions.ConfigurationError):
+                raise InvalidArgument(
+                    f"connect() got an option the Neo4j driver does not take: {self._redact(str(exc.__cause__))} "
+                    "(orgnet's own: batch_size, max_retry_time; the driver's: see neo4j.GraphDatabase.driver)"
+                ) from None
+            raise
         try:
             with self._errors("connecting"):
                 self._driver.verify_connectivity()
@@ -604,6 +612,11 @@ class Neo4jStore:
                     f"database {self._database!r} does not exist on {where}: check the name, create it "
                     "(CREATE DATABASE, Enterprise/Aura only; Community has only 'neo4j'), or leave "
                     "database unset (and NEO4J_DATABASE empty) to use the server's default"
+                ) from cause
+            if code == "Neo.ClientError.Security.AuthenticationRateLimit":
+                raise AuthFailed(
+                    f"{where} refused user {self._user!r} for now after too many wrong passwords: "
+                    "check the password, wait a few seconds and try again"
                 ) from cause
             if code.startswith("Neo.ClientError.Security."):
                 raise AuthFailed(
@@ -775,7 +788,7 @@ class Neo4jStore:
         >>> store.counts()
         {'Area': 1}
         """
-        size = batch_size or self.batch_size
+        size = self.batch_size if batch_size is None else batch_size
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise InvalidArgument(f"batch_size must be a positive number of rows, not {batch_size!r}")
         for label in changes.nodes:  # every name and size is checked before anything is written
