@@ -600,7 +600,8 @@ class Neo4jStore:
                 hint = "is the server running and the URI right? check the host, port and scheme"
             else:
                 hint = (
-                    "the connection was lost and retries did not bring it back; what was written "
+                    f"the connection was lost and did not come back within {self._retry_time:g} s of "
+                    "retrying (max_retry_time); what was written "
                     "stays, and a load is idempotent: run it again once the server answers"
                 )
             raise ConnectionFailed(f"cannot reach {where} while {doing}: {hint}") from self._safe_cause(exc)
