@@ -313,14 +313,33 @@ def _dependency_sorted(label: str, rows: list[dict[str, Any]]) -> list[dict[str,
     return sorted(rows, key=lambda r: (depth_of(r["id"]), str(r["id"])))
 
 
-def _check_sizes(label: str, rows: Iterable[dict[str, Any]]) -> None:
-    """Refuse, before anything is written, a text value over :data:`orgnet.limits.MAX_TEXT_BYTES`."""
+def _sized(what: str, rows: Iterable[dict[str, Any]], extra: int = 0) -> dict[int, int]:
+    """Estimated wire size of each row (by ``id()``), refusing a value over the limit.
+
+    A text value over :data:`orgnet.limits.MAX_TEXT_BYTES` raises
+    :class:`~orgnet.errors.InvalidArgument` before anything is written; the
+    message names the row's id and the field, never the value. The estimate
+    (what bounds a batch) counts a character of non-ASCII text as 3 bytes.
+    """
+    sizes: dict[int, int] = {}
+    short = MAX_TEXT_BYTES // 4  # at most 4 bytes a character: cannot be too long
     for row in rows:
-        for fieldname, size in oversized_fields(row):
-            raise InvalidArgument(
-                f"{label} {row.get('id')!r}: field {fieldname!r} holds {size:,} bytes; a value may hold at "
-                f"most {MAX_TEXT_BYTES:,} bytes (orgnet.limits.MAX_TEXT_BYTES): shorten it; nothing was written"
-            )
+        n = extra + 16 * len(row)
+        for value in row.values():
+            if type(value) is str:
+                length = len(value)
+                if length > short:
+                    for fieldname, size in oversized_fields(row):
+                        raise InvalidArgument(
+                            f"{what} {row.get('id')!r}: field {fieldname!r} holds {size:,} bytes; a value may "
+                            f"hold at most {MAX_TEXT_BYTES:,} bytes (orgnet.limits.MAX_TEXT_BYTES): shorten it; "
+                            "nothing was written"
+                        )
+                n += length if value.isascii() else 3 * length
+            elif isinstance(value, (list, tuple)):
+                n += row_bytes({"": value})
+        sizes[id(row)] = n
+    return sizes
 
 
 def _batches(rows: Sequence[Any], size: int, max_bytes: int, measure: Callable[[Any], int]) -> Iterator[list[Any]]:
@@ -796,10 +815,11 @@ class Neo4jStore:
             _label(label)
         for rel_type in [*(b.type for b in changes.field_rels), *changes.links]:
             _rel_type(rel_type)
+        sizes: dict[int, int] = {}
         for label, rows in changes.nodes.items():
-            _check_sizes(label, rows)
+            sizes.update(_sized(label, rows))
         for rel_type, links in changes.links.items():
-            _check_sizes(rel_type, (link.props for link in links))
+            sizes.update(_sized(rel_type, (link.props for link in links), extra=32))
         self.ensure_schema()
         start = time.perf_counter()
 
@@ -823,10 +843,13 @@ class Neo4jStore:
             node_rows = changes.nodes.get(label)
             if not node_rows:
                 continue
-            for chunk in _batches(_dependency_sorted(label, node_rows), size, MAX_BATCH_BYTES, row_bytes):
+            ids = {row["id"] for row in node_rows}
+            mine = {key: per for key, per in owned.items() if not ids.isdisjoint(per)}
+            for chunk in _batches(_dependency_sorted(label, node_rows), size, MAX_BATCH_BYTES,
+                                  lambda r: sizes[id(r)]):
                 rels: dict[tuple[str, bool], list[dict[str, Any]]] = {}
                 edges = 0
-                for key, per in owned.items():
+                for key, per in mine.items():
                     entries = []
                     for row in chunk:
                         entry = per.get(row["id"])
@@ -858,8 +881,7 @@ class Neo4jStore:
             payload = [{"src": k[0], "dst": k[1], "props": unique[k].props} for k in sorted(unique)]
             keys = _LINK_KEYS[rel_type]
             done = 0
-            for part in _batches(payload, size, MAX_BATCH_BYTES,
-                                 lambda r: len(r["src"]) + len(r["dst"]) + row_bytes(r["props"])):
+            for part in _batches(payload, size, MAX_BATCH_BYTES, lambda r: sizes.get(id(r["props"]), 64)):
                 self._write(query, {"rows": part, "keys": keys}, doing=f"writing {rel_type} links")
                 done += len(part)
                 if progress:
