@@ -32,7 +32,7 @@ def value_bytes(value: Any) -> int:
     Examples
     --------
     >>> value_bytes("abc"), value_bytes("镇江"), value_bytes(12), value_bytes(["ab", "c"])
-    (3, 6, 8, 11)
+    (3, 6, 8, 3)
     """
     if isinstance(value, str):
         return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
