@@ -5,8 +5,12 @@ Neo4j modules run against the same real server, with ``uri``, ``auth`` and a
 cleared ``store`` in their namespace.
 
 The Neo4j backend runs against a real server: ``ORGNET_NEO4J_URI`` (with
-``ORGNET_NEO4J_USER`` / ``ORGNET_NEO4J_PASSWORD``) when set, else the project's
-own server started once per session by ``scripts/neo4j-server start``. When no
+``ORGNET_NEO4J_USERNAME`` / ``ORGNET_NEO4J_PASSWORD`` / ``ORGNET_NEO4J_DATABASE``:
+the test overrides of the driver's ``NEO4J_*`` settings, see ``docs/neo4j.md``)
+when set, else the project's
+own server started once per session by ``scripts/neo4j-server start``. The
+tests never fall back to ``NEO4J_URI``: they clear the database they use, and
+that variable may point at real data. When no
 server can be had, Neo4j tests FAIL under CI (``CI`` set) and are skipped loudly
 on a developer's machine.
 """
@@ -31,7 +35,7 @@ DEFAULT_PASSWORD = "orgnet-test-password"
 def _neo4j_settings() -> tuple[str, tuple[str, str]]:
     """URI and auth of the Neo4j server for tests, starting the project's own if needed."""
     uri = os.environ.get("ORGNET_NEO4J_URI")
-    user = os.environ.get("ORGNET_NEO4J_USER", "neo4j")
+    user = os.environ.get("ORGNET_NEO4J_USERNAME") or os.environ.get("ORGNET_NEO4J_USER") or "neo4j"
     password = os.environ.get("ORGNET_NEO4J_PASSWORD", DEFAULT_PASSWORD)
     if not uri:
         proc = subprocess.run(
@@ -72,7 +76,7 @@ def open_neo4j_store() -> Any:
     from orgnet.graph.neo4j import Neo4jStore
 
     uri, auth = neo4j_settings()
-    return Neo4jStore(uri, auth=auth)
+    return Neo4jStore(uri, auth=auth, database=os.environ.get("ORGNET_NEO4J_DATABASE") or None)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ a missing id::
     │   ├── ConnectionFailed            the server could not be reached or the link was lost
     │   ├── AuthFailed                  the server refused the credentials
     │   ├── DatabaseNotFound            the named database does not exist
+    │   ├── LoadConflict                another load wrote an id as another kind at the same moment
     │   └── ServerTooOld                the server's version is not supported
     ├── PlotUnavailable (ImportError)   matplotlib is missing
     └── AlreadyExists (FileExistsError) a file to write exists (pass overwrite / --force)
@@ -40,6 +41,7 @@ __all__ = [
     "AuthFailed",
     "DatabaseNotFound",
     "ServerTooOld",
+    "LoadConflict",
     "PlotUnavailable",
     "EmptyStoreWarning",
     "AlreadyExists",
@@ -164,6 +166,21 @@ class ServerTooOld(StoreError):
     """The server runs a version orgnet does not support."""
 
     code = "server_too_old"
+
+
+class LoadConflict(StoreError):
+    """Another load wrote some of this load's ids as another kind at the same moment.
+
+    The batch that met the conflict was rolled back (batches written before it
+    stay, each whole); ``ids`` lists the ids in conflict. Run the load again:
+    validation then reports every id the store holds as another kind.
+    """
+
+    code = "load_conflict"
+
+    def __init__(self, message: str, ids: list[str]) -> None:
+        super().__init__(message)
+        self.ids = list(ids)
 
 
 class PlotUnavailable(OrgnetError, ImportError):

@@ -87,8 +87,22 @@ class Network:
         with self._lock.writing():
             return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
 
-    def delete(self, ids: str | Iterable[str]) -> int:
-        """Remove nodes (and their relationships) by id, one id or many; see :func:`orgnet.io.load.delete_ids`."""
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove nodes (and their relationships) by id; return how many existed.
+
+        ``ids`` is a list (or other iterable) of id strings; a single string is
+        refused with :class:`~orgnet.errors.InvalidArgument` rather than taken
+        as a list of one-character ids. See :func:`orgnet.io.load.delete_ids`.
+
+        Examples
+        --------
+        >>> import orgnet
+        >>> net = orgnet.connect("memory://")
+        >>> net.delete("ZJ")
+        Traceback (most recent call last):
+        ...
+        orgnet.errors.InvalidArgument: ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ')
+        """
         from orgnet.io.load import delete_ids
 
         with self._lock.writing():

@@ -5,7 +5,7 @@ exit code (1 for bad input or an unreachable store, 2 for a bug, 130 when
 interrupted); ``--debug`` or ``ORGNET_DEBUG=1`` shows the traceback.
 
 Queries read from ``--uri`` (``file:city.orgnet``, ``neo4j://…``; default
-``$ORGNET_URI``) or from ``--data FOLDER``, loaded into memory first. Neo4j
+``$NEO4J_URI``) or from ``--data FOLDER``, loaded into memory first. Neo4j
 credentials come from ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (never from the
 command line, where other users of the machine could read them).
 """
@@ -32,11 +32,11 @@ def _network(args: argparse.Namespace) -> Any:
         net = orgnet.connect("memory://")
         net.load_folder(args.data, on_error="raise")
         return net
-    uri = args.uri or os.environ.get("ORGNET_URI")
+    uri = args.uri or os.environ.get("NEO4J_URI")
     if not uri:
         raise orgnet.UnsupportedURI(
             "no data to query: pass --data FOLDER, or --uri file:PATH / neo4j://HOST:7687 "
-            "(or set ORGNET_URI); load data first with `orgnet load FOLDER --to URI`"
+            "(or set NEO4J_URI); load data first with `orgnet load FOLDER --to URI`"
         )
     return orgnet.connect(uri, database=getattr(args, "database", None))
 
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def source(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--uri", help="store to read: file:PATH or neo4j://HOST:7687 (default $ORGNET_URI)")
+        p.add_argument("--uri", help="store to read: file:PATH or neo4j://HOST:7687 (default $NEO4J_URI)")
         p.add_argument("--data", metavar="FOLDER", help="load this data folder or .xlsx into memory and query it")
         p.add_argument("--database", help="Neo4j database (default $NEO4J_DATABASE or the server's default)")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orgnet.errors import UnsupportedURI
+from orgnet.errors import InvalidArgument, UnsupportedURI
 from orgnet.graph.base import ChangeSet, GraphStore, LinkRow, NodeInfo
 from orgnet.graph.memory import MemoryStore
 
@@ -33,6 +33,10 @@ def open_store(
     """Open the store a URI names; see the module docstring for the schemes."""
     if uri is None:
         uri = os.environ.get("NEO4J_URI") or "memory://"
+    if not isinstance(uri, str):
+        raise InvalidArgument(
+            f"uri must be a string ('memory://', 'file:PATH', 'neo4j://host:7687'), not a {type(uri).__name__}"
+        )
     if uri in ("memory://", "memory:", "memory"):
         return MemoryStore()
     if uri.startswith("file:"):
@@ -48,6 +52,13 @@ def open_store(
 
         return Neo4jStore(uri, auth=auth, database=database, **options)
     raise UnsupportedURI(
-        f"cannot open {uri.split('@')[-1]!r}: use 'memory://', 'file:PATH', or a Neo4j URI "
+        f"cannot open {_strip(uri)!r}: use 'memory://', 'file:PATH', or a Neo4j URI "
         "('neo4j://host:7687', 'bolt://host:7687', 'neo4j+s://…' for Aura)"
     )
+
+
+def _strip(uri: str) -> str:
+    """``uri`` without a ``user:password@`` part, for messages."""
+    scheme, sep, rest = uri.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.rpartition('@')[2]}{slash}{path}" if sep else uri.rpartition("@")[2]

@@ -34,31 +34,73 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Final, LiteralString
+from typing import TYPE_CHECKING, Any, ClassVar, Final, LiteralString, TypeVar
 
 from orgnet.errors import (
     AuthFailed,
     ConnectionFailed,
     DatabaseNotFound,
     InvalidArgument,
+    LoadConflict,
     ServerTooOld,
     StoreError,
 )
-from orgnet.graph.base import ChangeSet, FieldRelBatch, LinkRow, NodeInfo, link_key
-from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
+from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo, link_key_function
+from orgnet.limits import MAX_BATCH_BYTES, MAX_TEXT_BYTES, oversized_fields, row_bytes
+from orgnet.model import FIELD_RELATIONSHIPS, LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
 if TYPE_CHECKING:
     import neo4j
 
-__all__ = ["Neo4jStore", "DEFAULT_BATCH_SIZE", "SCHEMA", "MIN_SERVER_MAJOR"]
+__all__ = ["Neo4jStore", "DEFAULT_BATCH_SIZE", "SCHEMA", "MIN_SERVER_MAJOR", "LABEL_ORDER", "DEFAULT_RETRY_TIME"]
 
 log = logging.getLogger("orgnet.neo4j")
+
+_T = TypeVar("_T")
+
+DEFAULT_RETRY_TIME: Final[float] = 30.0
+"""Seconds a write keeps being retried after transient errors and lost connections."""
+
+
+def _quiet_driver_logs() -> None:
+    """Keep the driver's DEBUG records (they carry query parameters: names, phones) out of the logs.
+
+    The ``neo4j`` logger is set to WARNING unless the application has set a
+    level on it itself: then that choice stands (see ``docs/guarantees.md``).
+    """
+    driver_log = logging.getLogger("neo4j")
+    if driver_log.level == logging.NOTSET:
+        driver_log.setLevel(logging.WARNING)
+
+
+class _Clash(Exception):
+    """Raised inside a write transaction to roll it back: ids held by another kind."""
+
+    def __init__(self, label: str, clash: list[dict[str, Any]]) -> None:
+        super().__init__(label)
+        self.label = label
+        self.clash = clash
+
+    def error(self) -> LoadConflict:
+        ids = sorted(str(c["id"]) for c in self.clash)
+        kinds = sorted({k for c in self.clash for k in c["kinds"]})
+        shown = ", ".join(repr(i) for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        return LoadConflict(
+            f"{len(ids)} id(s) of this load's {self.label} rows ({shown}) are already "
+            f"{'/'.join(kinds) or 'another kind'} in the store (written by another load, perhaps at this moment); "
+            "this batch was rolled back (earlier batches stay, each whole). Load again: validation "
+            "will then list every id held by another kind",
+            ids,
+        )
 
 DEFAULT_BATCH_SIZE: Final[int] = 5_000
 """Rows per write transaction when ``batch_size`` is not given (measured; see the module docstring)."""
 
 LOOKUP_CHUNK: Final[int] = 20_000
 """Ids per query when reading by id (``lookup``, ``delete``)."""
+
+DELETE_CHUNK: Final[int] = 1_000
+"""Ids deleted per transaction by :meth:`Neo4jStore.delete` (each with its relationships)."""
 
 CLEAR_CHUNK: Final[int] = 10_000
 """Nodes deleted per transaction by :meth:`Neo4jStore.clear`."""
@@ -110,33 +152,65 @@ _COMPONENTS: Final[LiteralString] = (
 _DB_NAME: Final[LiteralString] = "CALL db.info() YIELD name RETURN name"
 
 # ----------------------------------------------------------------------- writes
+#
+# Concurrency (docs/guarantees.md): every write transaction first locks the
+# nodes whose relationships it replaces or merges, then reads and writes them.
+# A node and its field relationships (PART_OF from parent_id, ...) are written
+# in ONE transaction, so a property and its relationship always agree; a node's
+# kind label is set only when the node is created and is checked inside the
+# transaction, so an id never holds two kinds. Two loads of the same data wait
+# for each other's locks instead of both creating a relationship.
 
 
-def _node_upsert(label: str) -> LiteralString:
-    """Upsert rows of one label; the node loses any other kind label it had."""
-    others = ":".join(sorted(LABELS - {_label(label)}))
+def _node_create(label: str) -> LiteralString:
+    """Create rows of one label (ids the transaction found absent)."""
+    return f"UNWIND $rows AS row CREATE (n:Entity:{_label(label)}) SET n = row"  # closed label set
+
+
+def _node_merge(label: str) -> LiteralString:
+    """Upsert rows of one label; return the ids held by another kind (the transaction is then rolled back)."""
+    lab = _label(label)
     return (  # built from the closed label set only
         "UNWIND $rows AS row "
         "MERGE (n:Entity {id: row.id}) "
+        f"ON CREATE SET n:{lab} "
         "SET n = row "
-        f"SET n:{label} "
-        f"REMOVE n:{others}"
+        f"WITH n WHERE NOT n:{lab} "
+        "RETURN collect({id: n.id, kinds: [l IN labels(n) WHERE l IN $kinds]}) AS clash"
     )
 
 
-def _field_rel_upsert(rel_type: str, reverse: bool) -> LiteralString:
+def _field_rel_create(rel_type: str, reverse: bool) -> LiteralString:
+    """Relationships of owners created in the same transaction: nothing to replace, nobody else sees them."""
+    t = _rel_type(rel_type)
+    pattern = f"(t)-[:{t}]->(o)" if reverse else f"(o)-[:{t}]->(t)"
+    return (  # built from the closed type set only
+        "UNWIND $rows AS row "
+        "MATCH (o:Entity {id: row.owner}) "
+        "UNWIND row.targets AS tid "
+        "MATCH (t:Entity {id: tid}) "
+        f"CREATE {pattern}"
+    )
+
+
+def _field_rel_upsert(rel_type: str, reverse: bool, lock: bool) -> LiteralString:
     """Replace each owner's relationships of one field type by the given targets.
 
     Rows are ``{owner, targets, replace}``; with ``replace`` the owner's other
     relationships of the type go (outgoing, or incoming when ``reverse``).
+    With ``lock`` the owner is locked first (``SET o.id = o.id`` takes its
+    write lock and changes nothing); without, the caller's transaction has
+    already written (so locked) every owner.
     """
     t = _rel_type(rel_type)
     stale = f"(o)<-[r:{t}]-(x)" if reverse else f"(o)-[r:{t}]->(x)"
     merge = f"(t)-[:{t}]->(o)" if reverse else f"(o)-[:{t}]->(t)"
+    locking: LiteralString = "SET o.id = o.id WITH o, row " if lock else ""
     return (  # built from the closed type set only
         "UNWIND $rows AS row "
         "MATCH (o:Entity {id: row.owner}) "
-        f"OPTIONAL MATCH {stale} "
+        + locking
+        + f"OPTIONAL MATCH {stale} "
         "WITH o, row, collect(CASE WHEN row.replace AND NOT coalesce(x.id IN row.targets, false) "
         "THEN r END) AS stale "
         "FOREACH (r IN stale | DELETE r) "
@@ -150,15 +224,20 @@ def _field_rel_upsert(rel_type: str, reverse: bool) -> LiteralString:
 def _link_upsert(rel_type: str) -> LiteralString:
     """Merge link rows on (start, end, type, key properties) and replace their other properties.
 
-    The key properties are a parameter (``$keys``); a key absent from a row
-    matches a relationship without it. Rows must be unique per identity
-    within one statement (:meth:`Neo4jStore.apply` dedupes them).
+    The start node is locked first (``SET a.id = a.id``), so two transactions
+    merging the same relationship run one after the other and the second finds
+    the first's. The key properties are a parameter (``$keys``); a key absent
+    from a row matches a relationship without it. Rows must be unique per
+    identity within one statement (:meth:`Neo4jStore.apply` dedupes them) and
+    come sorted by start node, so locks are taken in one order.
     """
     t = _rel_type(rel_type)
     return (  # built from the closed type set only
         "UNWIND $rows AS row "
         "MATCH (a:Entity {id: row.src}) "
         "MATCH (b:Entity {id: row.dst}) "
+        "SET a.id = a.id "
+        "WITH a, b, row "
         f"OPTIONAL MATCH (a)-[old:{t}]->(b) "
         "WHERE all(k IN $keys WHERE coalesce(old[k] = row.props[k], old[k] IS NULL AND row.props[k] IS NULL)) "
         "WITH a, b, row, collect(old) AS olds "
@@ -167,12 +246,116 @@ def _link_upsert(rel_type: str) -> LiteralString:
     )
 
 
-_NODE_UPSERT: Final[dict[str, LiteralString]] = {label: _node_upsert(label) for label in sorted(LABELS)}
-_FIELD_REL_UPSERT: Final[dict[tuple[str, bool], LiteralString]] = {
-    (t, rev): _field_rel_upsert(t, rev) for t in sorted(REL_TYPES) for rev in (False, True)
+_EXISTING: Final[LiteralString] = "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN collect(id) AS ids"
+_NODE_CREATE: Final[dict[str, LiteralString]] = {label: _node_create(label) for label in sorted(LABELS)}
+_NODE_MERGE: Final[dict[str, LiteralString]] = {label: _node_merge(label) for label in sorted(LABELS)}
+_FIELD_REL_CREATE: Final[dict[tuple[str, bool], LiteralString]] = {
+    (t, rev): _field_rel_create(t, rev) for t in sorted(REL_TYPES) for rev in (False, True)
+}
+_FIELD_REL_UPSERT: Final[dict[tuple[str, bool, bool], LiteralString]] = {
+    (t, rev, lock): _field_rel_upsert(t, rev, lock)
+    for t in sorted(REL_TYPES) for rev in (False, True) for lock in (False, True)
 }
 _LINK_UPSERT: Final[dict[str, LiteralString]] = {m.TYPE: _link_upsert(m.TYPE) for m in LINK_MODELS}
 _LINK_KEYS: Final[dict[str, list[str]]] = {m.TYPE: list(m.KEY) for m in LINK_MODELS}
+_KINDS: Final[list[str]] = sorted(LABELS)
+
+
+def _label_order() -> tuple[str, ...]:
+    """Node labels ordered so that every field relationship's target kinds come first.
+
+    Written in this order, each batch's targets already exist when the batch
+    commits, so a node and its relationships can go in one transaction.
+    (Self references, ``Area.parent_id`` and ``Org.parent_id``, are ordered
+    within the label by depth.)
+    """
+    needs: dict[str, set[str]] = {m.LABEL: set() for m in NODE_MODELS}
+    for rel in FIELD_RELATIONSHIPS:
+        needs[rel.label].update(k for k in rel.target_kinds if k != rel.label)
+    order: list[str] = []
+    while len(order) < len(needs):
+        ready = [m.LABEL for m in NODE_MODELS if m.LABEL not in order and needs[m.LABEL] <= set(order)]
+        if not ready:  # pragma: no cover - the model has no cycle between kinds
+            raise RuntimeError("the model's field relationships form a cycle between kinds")
+        order.append(ready[0])
+    return tuple(order)
+
+
+LABEL_ORDER: Final[tuple[str, ...]] = _label_order()
+"""The order :meth:`Neo4jStore.apply` writes node labels in (targets before owners)."""
+
+_SELF_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    m.LABEL: tuple(r.field for r in FIELD_RELATIONSHIPS if r.label == m.LABEL and m.LABEL in r.target_kinds)
+    for m in NODE_MODELS
+}
+
+
+def _dependency_sorted(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by depth along the label's self references (parents first), then by id."""
+    fields = _SELF_FIELDS.get(label, ())
+    if not fields:
+        return sorted(rows, key=lambda r: str(r["id"]))
+    by_id = {r["id"]: r for r in rows}
+    depth: dict[str, int] = {}
+
+    def depth_of(node_id: str) -> int:
+        path: list[str] = []
+        current: str | None = node_id
+        while current is not None and current in by_id and current not in depth and current not in path:
+            path.append(current)
+            row = by_id[current]
+            current = next((row[f] for f in fields if row.get(f) is not None and row[f] != current), None)
+        base = depth.get(current, -1) + 1 if current is not None and current in depth else 0
+        for i, node in enumerate(reversed(path)):
+            depth[node] = base + i
+        return depth[node_id]
+
+    return sorted(rows, key=lambda r: (depth_of(r["id"]), str(r["id"])))
+
+
+def _sized(what: str, rows: Iterable[dict[str, Any]], extra: int = 0) -> dict[int, int]:
+    """Estimated wire size of each row (by ``id()``), refusing a value over the limit.
+
+    A text value over :data:`orgnet.limits.MAX_TEXT_BYTES` raises
+    :class:`~orgnet.errors.InvalidArgument` before anything is written; the
+    message names the row's id and the field, never the value. The estimate
+    (what bounds a batch) counts a character of non-ASCII text as 3 bytes.
+    """
+    sizes: dict[int, int] = {}
+    short = MAX_TEXT_BYTES // 4  # at most 4 bytes a character: cannot be too long
+    for row in rows:
+        n = extra + 16 * len(row)
+        for value in row.values():
+            if type(value) is str:
+                length = len(value)
+                if length > short:
+                    for fieldname, size in oversized_fields(row):
+                        raise InvalidArgument(
+                            f"{what} {row.get('id')!r}: field {fieldname!r} holds {size:,} bytes; a value may "
+                            f"hold at most {MAX_TEXT_BYTES:,} bytes (orgnet.limits.MAX_TEXT_BYTES): shorten it; "
+                            "nothing was written"
+                        )
+                n += length if value.isascii() else 3 * length
+            elif isinstance(value, (list, tuple)):
+                n += row_bytes({"": value})
+        sizes[id(row)] = n
+    return sizes
+
+
+def _batches(rows: Sequence[Any], size: int, max_bytes: int, measure: Callable[[Any], int]) -> Iterator[list[Any]]:
+    """Consecutive runs of at most ``size`` rows and (unless one row alone is larger) ``max_bytes``."""
+    batch: list[Any] = []
+    used = 0
+    for row in rows:
+        cost = measure(row)
+        if batch and (len(batch) >= size or used + cost > max_bytes):
+            yield batch
+            batch, used = [], 0
+        batch.append(row)
+        used += cost
+    if batch:
+        yield batch
+
 
 _DELETE: Final[LiteralString] = (
     "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n RETURN count(n) AS removed"
@@ -229,12 +412,31 @@ def _order_props(label: str, props: dict[str, Any]) -> dict[str, Any]:
 
 def _strip_credentials(uri: str) -> str:
     """The URI without any ``user:password@`` part."""
+    return _split_credentials(uri)[0]
+
+
+def _split_credentials(uri: str) -> tuple[str, tuple[str, str] | None]:
+    """The URI without ``user:password@``, and that (user, password) when present.
+
+    Examples
+    --------
+    >>> _split_credentials("bolt://neo4j:s%40cret@127.0.0.1:7687")
+    ('bolt://127.0.0.1:7687', ('neo4j', 's@cret'))
+    >>> _split_credentials("neo4j+s://abc.databases.neo4j.io")
+    ('neo4j+s://abc.databases.neo4j.io', None)
+    """
+    from urllib.parse import unquote
+
     scheme, sep, rest = uri.partition("://")
     if not sep:
-        return uri
+        return uri, None
     host, slash, path = rest.partition("/")
-    host = host.rsplit("@", 1)[-1]
-    return f"{scheme}://{host}{slash}{path}"
+    userinfo, at, host = host.rpartition("@")
+    auth = None
+    if at:
+        user, colon, password = userinfo.partition(":")
+        auth = (unquote(user), unquote(password)) if colon else None
+    return f"{scheme}://{host}{slash}{path}", auth
 
 
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -296,16 +498,36 @@ class Neo4jStore:
     ) -> None:
         import neo4j
 
-        self._uri = _strip_credentials(uri)
+        _quiet_driver_logs()
+        if not isinstance(uri, str):
+            raise InvalidArgument(f"uri must be a string such as 'neo4j://host:7687', not a {type(uri).__name__}")
+        self._uri, uri_auth = _split_credentials(uri)
+        if auth is None:
+            auth = uri_auth
         if auth is None:
             password = os.environ.get("NEO4J_PASSWORD")
             if password is not None:
                 auth = (os.environ.get("NEO4J_USERNAME") or "neo4j", password)
+        if auth is not None and (
+            not isinstance(auth, tuple) or len(auth) != 2 or not all(isinstance(x, str) for x in auth)
+        ):
+            raise InvalidArgument("auth must be a (user, password) pair of strings")
+        self._secrets: tuple[str, ...] = tuple(x for x in (auth[1],) if x) if auth is not None else ()
         self._user: str | None = auth[0] if auth is not None else None
+        if database is not None and (not isinstance(database, str) or not database):
+            raise InvalidArgument("database must be a non-empty string (the database's name) or None")
         self._database: str | None = database or os.environ.get("NEO4J_DATABASE") or None
-        self.batch_size: int = batch_size or DEFAULT_BATCH_SIZE
-        if self.batch_size < 1:
+        if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool)
+                                       or batch_size < 1):
             raise InvalidArgument(f"batch_size must be a positive number of rows, not {batch_size!r}")
+        self.batch_size: int = batch_size or DEFAULT_BATCH_SIZE
+        if max_retry_time is not None and (
+            isinstance(max_retry_time, bool) or not isinstance(max_retry_time, (int, float))
+            or not 0 <= max_retry_time <= 86_400
+        ):
+            raise InvalidArgument(f"max_retry_time must be a number of seconds from 0 to 86400, not {max_retry_time!r}")
+        self._retry_time = float(max_retry_time) if max_retry_time is not None else DEFAULT_RETRY_TIME
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         self.queries_sent: int = 0
         """Queries sent to the server so far (tests use it to prove a bounded number per call)."""
         self._schema_ready = False
@@ -315,11 +537,18 @@ class Neo4jStore:
         self.server_version: str = "unknown"
         """The server's Neo4j version (from ``dbms.components()``)."""
         options = dict(driver_options)
-        if max_retry_time is not None:
-            options["max_transaction_retry_time"] = float(max_retry_time)
+        options["max_transaction_retry_time"] = self._retry_time
         options.setdefault("user_agent", "orgnet")
-        with self._errors("connecting"):
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth, **options)
+        try:
+            with self._errors("connecting"):
+                self._driver = neo4j.GraphDatabase.driver(self._uri, auth=auth, **options)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, neo4j.exceptions.ConfigurationError):
+                raise InvalidArgument(
+                    f"connect() got an option the Neo4j driver does not take: {self._redact(str(exc.__cause__))} "
+                    "(orgnet's own: batch_size, max_retry_time; the driver's: see neo4j.GraphDatabase.driver)"
+                ) from None
+            raise
         try:
             with self._errors("connecting"):
                 self._driver.verify_connectivity()
@@ -348,49 +577,87 @@ class Neo4jStore:
 
     # --------------------------------------------------------------- plumbing
 
+    def _redact(self, text: str) -> str:
+        """``text`` with every password this store knows replaced by ``***``."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
-        """Turn the driver's exceptions into orgnet's, with what to do about them."""
+        """Turn the driver's exceptions into orgnet's, with what to do about them.
+
+        No message carries the password, and none carries what the server
+        said about a write (it may quote a value: a name, a phone number);
+        the driver's exception stays attached as ``__cause__`` only when it
+        does not contain the password.
+        """
         from neo4j import exceptions as ne
 
         where = f"Neo4j at {self._uri}"
         try:
             yield
         except ne.AuthError as exc:
+            cause = self._safe_cause(exc)
             if self._user is None:
                 raise AuthFailed(
                     f"{where} wants credentials and none were given while {doing}: pass "
                     "auth=(user, password) or set NEO4J_USERNAME / NEO4J_PASSWORD"
-                ) from exc
+                ) from cause
             raise AuthFailed(
                 f"{where} refused the credentials of user {self._user!r} while {doing}: check the user "
                 "name and password (auth=(user, password), or NEO4J_USERNAME / NEO4J_PASSWORD)"
-            ) from exc
+            ) from cause
+        except ne.IncompleteCommit as exc:
+            raise ConnectionFailed(
+                f"lost the connection to {where} while committing ({doing}) and it did not come back "
+                f"within {self._retry_time:g} s of retrying; that batch may or may not be written, and "
+                "a load is idempotent: run it again once the server answers"
+            ) from self._safe_cause(exc)
         except (ne.ServiceUnavailable, ne.SessionExpired) as exc:
             if doing == "connecting" or self._connecting:
-                hint = "is the server running? start one with scripts/neo4j-server start or check the URI"
+                hint = "is the server running and the URI right? check the host, port and scheme"
             else:
                 hint = (
-                    "the connection was lost and retries did not bring it back; what was written "
+                    f"the connection was lost and did not come back within {self._retry_time:g} s of "
+                    "retrying (max_retry_time); what was written "
                     "stays, and a load is idempotent: run it again once the server answers"
                 )
-            raise ConnectionFailed(f"cannot reach {where} while {doing}: {hint}") from exc
+            raise ConnectionFailed(f"cannot reach {where} while {doing}: {hint}") from self._safe_cause(exc)
         except ne.Neo4jError as exc:
             code = exc.code or ""
+            cause = self._safe_cause(exc)
             if code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise DatabaseNotFound(
                     f"database {self._database!r} does not exist on {where}: check the name, create it "
                     "(CREATE DATABASE, Enterprise/Aura only; Community has only 'neo4j'), or leave "
                     "database unset (and NEO4J_DATABASE empty) to use the server's default"
-                ) from exc
+                ) from cause
+            if code == "Neo.ClientError.Security.AuthenticationRateLimit":
+                raise AuthFailed(
+                    f"{where} refused user {self._user!r} for now after too many wrong passwords: "
+                    "check the password, wait a few seconds and try again"
+                ) from cause
             if code.startswith("Neo.ClientError.Security."):
                 raise AuthFailed(
                     f"{where} refused user {self._user!r} while {doing} ({code}): check the user's "
                     "roles and privileges"
-                ) from exc
-            raise StoreError(f"{where} failed while {doing}: {code}: {exc.message}") from exc
+                ) from cause
+            said = "" if doing.startswith(("writing", "deleting")) else f": {self._redact(exc.message or '')}"
+            raise StoreError(f"{where} failed while {doing}: {code}{said}") from cause
         except ne.DriverError as exc:
-            raise StoreError(f"{where}: the driver failed while {doing}: {exc}") from exc
+            raise StoreError(
+                f"{where}: the driver failed while {doing} ({type(exc).__name__}): {self._redact(str(exc))}"
+            ) from self._safe_cause(exc)
+
+    def _safe_cause(self, exc: BaseException) -> BaseException | None:
+        """``exc`` to chain, or ``None`` when its text (or its cause's) holds the password."""
+        seen: BaseException | None = exc
+        while seen is not None:
+            if any(secret in f"{seen!s} {seen!r}" for secret in self._secrets):
+                return None
+            seen = seen.__cause__ or seen.__context__
+        return exc
 
     def _check_server(self) -> None:
         rows = self.run(_COMPONENTS)
@@ -444,19 +711,47 @@ class Neo4jStore:
                 return session.execute_read(work)
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self._driver.session(database=self._database, default_access_mode=mode, **self._session_config)
+        """A session in ``mode``; all share one bookmark manager, so a read sees every earlier write."""
+        return self._driver.session(
+            database=self._database, default_access_mode=mode, bookmark_manager=self._bookmarks,
+            **self._session_config,
+        )
 
     def _write(self, query: LiteralString, params: dict[str, Any], *, doing: str = "writing") -> Any:
         """Run one write statement in a managed (retried) transaction; return its single record."""
-        import neo4j
 
         def work(tx: neo4j.ManagedTransaction) -> Any:
             return tx.run(query, params).single()
 
-        self.queries_sent += 1
-        with self._errors(doing):
-            with self._session(neo4j.WRITE_ACCESS) as session:
-                return session.execute_write(work)
+        return self._transact(work, doing)
+
+    def _transact(self, work: Callable[[neo4j.ManagedTransaction], _T], doing: str) -> _T:
+        """Run ``work`` in a managed write transaction, retried until the retry time has passed.
+
+        The driver retries transient errors (deadlocks between concurrent
+        loads, a leader switch) and lost connections before the commit; a
+        commit whose answer was lost (``IncompleteCommit``) it does not retry,
+        because in general it cannot know whether the commit landed. orgnet's
+        writes are upserts, so it is retried here, until ``max_retry_time``.
+        """
+        import neo4j
+        from neo4j import exceptions as ne
+
+        deadline = time.monotonic() + self._retry_time
+        pause = 0.25
+        while True:
+            self.queries_sent += 1
+            try:
+                with self._errors(doing):
+                    with self._session(neo4j.WRITE_ACCESS) as session:
+                        return session.execute_write(work)
+            except ConnectionFailed as exc:
+                lost = isinstance(exc.__cause__, ne.IncompleteCommit)
+                if not lost or time.monotonic() + pause > deadline:
+                    raise
+                log.warning("the answer to a commit was lost while %s; retrying (writes are idempotent)", doing)
+                time.sleep(pause)
+                pause = min(pause * 2, 4.0)
 
     def ensure_schema(self) -> None:
         """Create the constraint and indexes of :data:`SCHEMA` if missing (idempotent).
@@ -489,9 +784,20 @@ class Neo4jStore:
     ) -> None:
         """Write a validated change set; see :class:`~orgnet.graph.base.GraphStore`.
 
-        Each batch of ``batch_size`` rows is one managed transaction. When the
-        connection is lost for longer than the retry time, this raises
-        :class:`~orgnet.errors.ConnectionFailed`; the batches already written
+        Node labels go in :data:`LABEL_ORDER` (targets before owners). Each
+        batch of at most ``batch_size`` rows and :data:`orgnet.limits.MAX_BATCH_BYTES`
+        is ONE managed transaction holding the nodes and their field
+        relationships, so a node's properties and relationships always agree,
+        also while other loads run at the same moment. Ids the transaction
+        finds absent are created, the others merged; a node is never given a
+        second kind: an id another load wrote as another kind at the same moment
+        raises :class:`~orgnet.errors.LoadConflict` and that batch is rolled back.
+        Links are merged after their start node is locked, so concurrent loads
+        never double one.
+
+        A commit cut off by a lost connection is retried (every write is an
+        upsert) until ``max_retry_time`` has passed; then this raises
+        :class:`~orgnet.errors.ConnectionFailed`. The batches already written
         stay, and applying the same change set again completes the load with
         nothing doubled.
 
@@ -502,68 +808,148 @@ class Neo4jStore:
         >>> store.counts()
         {'Area': 1}
         """
-        size = batch_size or self.batch_size
-        if size < 1:
+        size = self.batch_size if batch_size is None else batch_size
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise InvalidArgument(f"batch_size must be a positive number of rows, not {batch_size!r}")
-        for label in changes.nodes:  # every name is checked before anything is written
+        for label in changes.nodes:  # every name and size is checked before anything is written
             _label(label)
         for rel_type in [*(b.type for b in changes.field_rels), *changes.links]:
             _rel_type(rel_type)
+        sizes: dict[int, int] = {}
+        for label, rows in changes.nodes.items():
+            sizes.update(_sized(label, rows))
+        for rel_type, links in changes.links.items():
+            sizes.update(_sized(rel_type, (link.props for link in links), extra=32))
         self.ensure_schema()
         start = time.perf_counter()
-        for label, rows in changes.nodes.items():
-            query = _NODE_UPSERT[label]
-            for chunk in _chunks(rows, size):
-                self._write(query, {"rows": list(chunk)}, doing=f"writing {label} nodes")
-                if progress:
-                    progress(len(chunk))
-            log.debug("upserted %d %s nodes", len(rows), label)
+
+        # owner -> [replace, targets], per (relationship type, reverse)
+        owned: dict[tuple[str, bool], dict[str, tuple[bool, list[str]]]] = {}
         for batch in changes.field_rels:
-            self._apply_field_rels(batch, size, progress)
-            log.debug("replaced %s relationships of %d owners", batch.type, len(batch.owners))
+            per = owned.setdefault((batch.type, batch.reverse), {})
+            for src, dst in batch.edges:
+                owner, target = (dst, src) if batch.reverse else (src, dst)
+                entry = per.get(owner)
+                if entry is None:
+                    per[owner] = (False, [target])
+                elif target not in entry[1]:
+                    entry[1].append(target)
+            for owner in batch.owners:
+                entry = per.get(owner)
+                per[owner] = (True, entry[1] if entry is not None else [])
+
+        written: set[str] = set()
+        for label in LABEL_ORDER:
+            node_rows = changes.nodes.get(label)
+            if not node_rows:
+                continue
+            ids = {row["id"] for row in node_rows}
+            mine = {key: per for key, per in owned.items() if not ids.isdisjoint(per)}
+            for chunk in _batches(_dependency_sorted(label, node_rows), size, MAX_BATCH_BYTES,
+                                  lambda r: sizes[id(r)]):
+                rels: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+                edges = 0
+                for key, per in mine.items():
+                    entries = []
+                    for row in chunk:
+                        entry = per.get(row["id"])
+                        if entry is not None:
+                            entries.append({"owner": row["id"], "targets": entry[1], "replace": entry[0]})
+                            edges += len(entry[1])
+                    if entries:
+                        rels[key] = entries
+                self._write_nodes(label, chunk, rels)
+                written.update(row["id"] for row in chunk)
+                if progress:
+                    progress(len(chunk) + edges)
+            log.debug("wrote %d %s nodes with their field relationships", len(node_rows), label)
+
+        for (rel_type, reverse), per in owned.items():  # owners not among the nodes (hand-built change sets)
+            rest = [{"owner": o, "targets": e[1], "replace": e[0]} for o, e in sorted(per.items()) if o not in written]
+            for part in _batches(rest, size, MAX_BATCH_BYTES, lambda r: 16 * (1 + len(r["targets"]))):
+                self._write(_FIELD_REL_UPSERT[(rel_type, reverse, True)], {"rows": part},
+                            doing=f"writing {rel_type} relationships")
+                if progress:
+                    progress(sum(len(r["targets"]) for r in part))
+
         for rel_type, links in changes.links.items():
             query = _LINK_UPSERT[_rel_type(rel_type)]
+            key_of = link_key_function(rel_type)
             unique: dict[tuple[str, str, str], LinkRow] = {}
             for row in links:
-                unique[(row.src, row.dst, link_key(rel_type, row.props))] = row
-            payload = [{"src": r.src, "dst": r.dst, "props": r.props} for r in unique.values()]
+                unique[(row.src, row.dst, key_of(row.props))] = row
+            payload = [{"src": k[0], "dst": k[1], "props": unique[k].props} for k in sorted(unique)]
             keys = _LINK_KEYS[rel_type]
             done = 0
-            for chunk in _chunks(payload, size):
-                self._write(query, {"rows": list(chunk), "keys": keys}, doing=f"writing {rel_type} links")
-                done += len(chunk)
+            for part in _batches(payload, size, MAX_BATCH_BYTES, lambda r: sizes.get(id(r["props"]), 64)):
+                self._write(query, {"rows": part, "keys": keys}, doing=f"writing {rel_type} links")
+                done += len(part)
                 if progress:
-                    progress(len(chunk))
+                    progress(len(part))
             if progress and len(links) > done:
                 progress(len(links) - done)  # duplicates merged away still count as written rows
             log.debug("merged %d %s links", len(payload), rel_type)
         log.debug("applied %d rows to %s in %.2f s", changes.size(), self._uri, time.perf_counter() - start)
 
-    def _apply_field_rels(
-        self, batch: FieldRelBatch, size: int, progress: Callable[[int], None] | None
+    def _write_nodes(
+        self, label: str, rows: list[dict[str, Any]], rels: dict[tuple[str, bool], list[dict[str, Any]]]
     ) -> None:
-        query = _FIELD_REL_UPSERT[(_rel_type(batch.type), batch.reverse)]
-        targets: dict[str, list[str]] = {}
-        for src, dst in batch.edges:
-            owner, target = (dst, src) if batch.reverse else (src, dst)
-            targets.setdefault(owner, []).append(target)
-        rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for owner in batch.owners:
-            if owner not in seen:
-                seen.add(owner)
-                rows.append({"owner": owner, "targets": targets.get(owner, []), "replace": True})
-        rows.extend(
-            {"owner": owner, "targets": tlist, "replace": False}
-            for owner, tlist in targets.items() if owner not in seen
-        )
-        for chunk in _chunks(rows, size):
-            self._write(query, {"rows": list(chunk)}, doing=f"writing {batch.type} relationships")
-            if progress:
-                progress(sum(len(r["targets"]) for r in chunk))
+        """One transaction: the nodes of one batch and their field relationships.
+
+        Ids found absent inside the transaction are created (cheaper than
+        ``MERGE``); should another load create one of them at the same moment,
+        the uniqueness constraint fails the transaction and the batch is
+        written again with ``MERGE`` throughout.
+        """
+        from neo4j import exceptions as ne
+
+        ids = [row["id"] for row in rows]
+        create, merge = _NODE_CREATE[label], _NODE_MERGE[label]
+
+        def work(tx: neo4j.ManagedTransaction, optimistic: bool) -> None:
+            existing: set[str] = set(ids)
+            if optimistic:
+                record = tx.run(_EXISTING, {"ids": ids}).single()
+                existing = set(record["ids"]) if record is not None else set()
+            new = [row for row in rows if row["id"] not in existing]
+            old = [row for row in rows if row["id"] in existing] if len(new) < len(rows) else []
+            if new:
+                tx.run(create, {"rows": new}).consume()
+            if old:
+                record = tx.run(merge, {"rows": old, "kinds": _KINDS}).single()
+                clash = record["clash"] if record is not None else []
+                if clash:
+                    raise _Clash(label, clash)
+            for (rel_type, reverse), entries in rels.items():
+                fresh = [e for e in entries if e["owner"] not in existing]
+                known = [e for e in entries if e["owner"] in existing] if len(fresh) < len(entries) else []
+                if fresh:
+                    tx.run(_FIELD_REL_CREATE[(rel_type, reverse)], {"rows": fresh}).consume()
+                if known:
+                    tx.run(_FIELD_REL_UPSERT[(rel_type, reverse, False)], {"rows": known}).consume()
+
+        doing = f"writing {label} nodes"
+        try:
+            self._transact(lambda tx: work(tx, True), doing)
+        except _Clash as clash:
+            raise clash.error() from None
+        except StoreError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, ne.ConstraintError) or (
+                isinstance(cause, ne.Neo4jError) and cause.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+            )):
+                raise
+            log.debug("another load created some of these %s ids meanwhile: merging instead", label)
+            try:
+                self._transact(lambda tx: work(tx, False), doing)
+            except _Clash as clash:
+                raise clash.error() from None
 
     def delete(self, ids: Sequence[str]) -> int:
         """Remove these nodes and their relationships; return how many existed.
+
+        ``ids`` is a list of ids, deleted :data:`DELETE_CHUNK` per transaction;
+        a string is refused (it is not a list of one-character ids).
 
         Examples
         --------
@@ -572,9 +958,13 @@ class Neo4jStore:
         >>> store.delete(["ZJ", "no-such-id"])
         1
         """
+        if isinstance(ids, (str, bytes)) or not all(isinstance(i, str) for i in ids):
+            raise InvalidArgument(
+                "ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ')"
+            )
         unique = list(dict.fromkeys(ids))
         removed = 0
-        for chunk in _chunks(unique, LOOKUP_CHUNK):
+        for chunk in _chunks(unique, DELETE_CHUNK):
             record = self._write(_DELETE, {"ids": list(chunk)}, doing="deleting nodes")
             removed += int(record["removed"]) if record is not None else 0
         return removed

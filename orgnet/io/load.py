@@ -407,11 +407,12 @@ def validate_folder(source: str | Path, store: GraphStore | None = None, **optio
     return check_folder(source, store, **options).problems
 
 
-def delete_ids(store: GraphStore, ids: str | Iterable[str]) -> int:
+def delete_ids(store: GraphStore, ids: Iterable[str]) -> int:
     """Remove nodes (and their relationships) by id; return how many existed.
 
-    A single id may be given as a string (``delete("ZJ")`` removes the node
-    ``ZJ``, not ``Z`` and ``J``); otherwise an iterable of id strings.
+    ``ids`` is an iterable of id strings. A single string is refused rather than
+    taken as a list of one-character ids (``delete("ZJ")`` would otherwise
+    remove ``Z`` and ``J``).
 
     Examples
     --------
@@ -419,18 +420,22 @@ def delete_ids(store: GraphStore, ids: str | Iterable[str]) -> int:
     >>> from orgnet.model import Area
     >>> net = orgnet.connect("memory://")
     >>> _ = net.load([Area(id="ZJ", level="city")])
-    >>> net.delete("ZJ"), net.delete(["ZJ", "nope"])
+    >>> net.delete(["ZJ"]), net.delete(["ZJ", "nope"])
     (1, 0)
     """
-    if isinstance(ids, str):
-        wanted = [ids]
-    elif isinstance(ids, (bytes, dict)) or not isinstance(ids, Iterable):
-        raise InvalidArgument(f"ids must be an id string or an iterable of id strings, not {type(ids).__name__}")
-    else:
-        wanted = list(ids)
+    if isinstance(ids, (str, bytes)):
+        shown = ids.decode(errors="replace") if isinstance(ids, bytes) else ids
+        shown = shown if len(shown) <= 20 else "ID"
+        raise InvalidArgument(
+            f"ids must be a list of id strings (to delete one id, pass [{shown!r}], not {shown!r})"
+        )
+    if isinstance(ids, dict) or not isinstance(ids, Iterable):
+        raise InvalidArgument(f"ids must be a list of id strings, not {type(ids).__name__}")
+    wanted = list(ids)
     for node_id in wanted:
         if not isinstance(node_id, str) or not node_id:
             raise InvalidArgument(
-                f"ids must be non-empty strings; got a {type(node_id).__name__} among them"
+                f"ids must be a list of id strings (to delete one id, pass ['ZJ'], not 'ZJ'); "
+                f"got a {type(node_id).__name__} among them"
             )
     return store.delete(list(dict.fromkeys(wanted)))

@@ -156,11 +156,13 @@ def test_sync_without_areas_covers_the_store_and_a_rejected_row_removes_nothing(
     assert ids(store, "Person") == ["P1", "P2"]
 
 
-def test_delete_takes_one_id_or_many_and_nothing_else(store: Any) -> None:
+def test_delete_takes_a_list_of_ids_and_nothing_else(store: Any) -> None:
     load_records(store, Dataset(_two_districts()))
     load_records(store, Dataset({"areas": [{"id": "Z", "level": "city"}, {"id": "J", "level": "city"}]}))
     net = Network(store)
-    assert net.delete("ZJ") == 1
+    with pytest.raises(InvalidArgument, match=r"pass \['ZJ'\]"):
+        net.delete("ZJ")  # type: ignore[arg-type]
+    assert net.delete(["ZJ"]) == 1
     assert "Z" in ids(store, "Area") and "J" in ids(store, "Area") and "ZJ" not in ids(store, "Area")
     assert net.delete(["P1", "P2", "nope"]) == 2
     assert net.delete(iter(["H1"])) == 1
