@@ -368,7 +368,10 @@ class Neo4jStore:
             ) from exc
         except (ne.ServiceUnavailable, ne.SessionExpired) as exc:
             if doing == "connecting" or self._connecting:
-                hint = "is the server running? start one with scripts/neo4j-server start or check the URI"
+                hint = (
+                    "is your Neo4j server running and listening there? start it (e.g. `neo4j start`, "
+                    "or your Docker container or Aura instance), or check the URI and port"
+                )
             else:
                 hint = (
                     "the connection was lost and retries did not bring it back; what was written "

@@ -222,25 +222,30 @@ def _cell(value: Any, kind: Kind) -> str:
     return repr(f)
 
 
-def _columns(rows: Iterable[dict[str, Any]], skip: str | None) -> dict[str, Kind]:
+def _column_kind(name: str, values: list[Any]) -> Kind | None:
+    """The one import type of a column's values (None when every value is absent)."""
+    kinds = {_kind(v) for v in {type(v): v for v in values if v is not None}.values()}
+    if len(kinds) > 1:
+        raise InvalidArgument(
+            f"property {name!r} holds values of types {', '.join(sorted(kinds))}; the importer types a "
+            "column once (load this data online instead)"
+        )
+    return kinds.pop() if kinds else None
+
+
+def _table(rows: list[dict[str, Any]], skip: str | None) -> tuple[dict[str, list[Any]], dict[str, Kind]]:
+    """Rows as columns (absent values None) and each column's import type, all-absent columns left out."""
+    columns: dict[str, list[Any]] = {}
     kinds: dict[str, Kind] = {}
-    for row in rows:
-        for k, v in row.items():
-            if v is None or k == skip:
-                continue
-            kind = _kind(v)
-            seen = kinds.setdefault(k, kind)
-            if seen != kind:
-                if {seen, kind} == {"long", "double"}:
-                    raise InvalidArgument(
-                        f"property {k!r} holds both integers and decimals; the importer types a column "
-                        "once (load this data online instead)"
-                    )
-                raise InvalidArgument(
-                    f"property {k!r} holds both {seen} and {kind} values; the importer types a column "
-                    "once (load this data online instead)"
-                )
-    return kinds
+    for k in set().union(*rows) if rows else ():
+        if k == skip:
+            continue
+        col = [row.get(k) for row in rows]
+        kind = _column_kind(k, col)
+        if kind is not None:
+            columns[k] = col
+            kinds[k] = kind
+    return columns, kinds
 
 
 @dataclass
@@ -335,30 +340,28 @@ def write_import_files(changes: ChangeSet | Sequence[ChangeSet], directory: str 
         by_label.setdefault(label, []).append(row)
     for label in sorted(by_label):
         rows = by_label[label]
-        kinds = _columns(rows, "id")
+        table, kinds = _table(rows, "id")
         order = _FIELD_ORDER.get(label, {})
         cols = sorted(kinds, key=lambda k: (order.get(k, len(order)), k))
         header = files.directory / f"nodes_{label}_header.csv"
         data = files.directory / f"nodes_{label}.csv"
         header.write_text(",".join(["id:ID", *(f"{c}:{kinds[c]}" for c in cols)]) + "\n", encoding="utf-8")
-        if _write_rows(data, ([row["id"], *(row.get(c) for c in cols)] for row in rows), ["string", *(kinds[c] for c in cols)]):
+        columns = [[row["id"] for row in rows], *(table[c] for c in cols)]
+        if _write_rows(data, columns, ["string", *(kinds[c] for c in cols)]):
             files.multiline.append(data)
         files.nodes[label] = (header, data)
         files.counts[label] = len(rows)
     for rel_type in sorted(rels):
         triples = rels[rel_type]
-        kinds = _columns((p for _, _, p in triples), None)
+        table, kinds = _table([t[2] for t in triples], None)
         cols = sorted(kinds)
         header = files.directory / f"rels_{rel_type}_header.csv"
         data = files.directory / f"rels_{rel_type}.csv"
         header.write_text(
             ",".join([":START_ID", ":END_ID", *(f"{c}:{kinds[c]}" for c in cols)]) + "\n", encoding="utf-8"
         )
-        if _write_rows(
-            data,
-            ([s, d, *(p.get(c) for c in cols)] for s, d, p in triples),
-            ["string", "string", *(kinds[c] for c in cols)],
-        ):
+        columns = [[t[0] for t in triples], [t[1] for t in triples], *(table[c] for c in cols)]
+        if _write_rows(data, columns, ["string", "string", *(kinds[c] for c in cols)]):
             files.multiline.append(data)
         files.relationships[rel_type] = (header, data)
         files.counts[rel_type] = len(triples)
@@ -371,17 +374,34 @@ def _schema_line(statement: str) -> str:
     return statement.rstrip(";") + ";\n"
 
 
-def _write_rows(path: Path, rows: Iterable[list[Any]], kinds: list[Kind]) -> bool:
-    """Write data rows (no header); True when a value spans lines."""
+def _column_cells(values: list[Any], kind: Kind) -> list[str]:
+    """One column's cells (column-wise: one comprehension per column is what makes city scale fast)."""
+    if kind == "string":
+        return ["" if v is None else '"' + str(v).replace('"', '""') + '"' for v in values]
+    if kind == "boolean":
+        return ["" if v is None else ("true" if v else "false") for v in values]
+    if kind == "long":
+        return ["" if v is None else str(int(v)) for v in values]
+    return ["" if v is None else _cell(v, kind) for v in values]
+
+
+def _write_rows(path: Path, columns: list[list[Any]], kinds: list[Kind]) -> bool:
+    """Write data rows (no header) given column by column; True when a value spans lines."""
+    cells = [_column_cells(col, kind) for col, kind in zip(columns, kinds, strict=True)]
     multiline = False
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        write = fh.write
-        for values in rows:
-            line = ",".join("" if v is None else _cell(v, k) for v, k in zip(values, kinds, strict=True))
-            if not multiline and ("\n" in line or "\r" in line):
+    for col, kind in zip(cells, kinds, strict=True):
+        if kind == "string":
+            text = "".join(col)
+            if "\n" in text or "\r" in text:
                 multiline = True
-            write(line)
-            write("\n")
+                break
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        step = 100_000
+        n = len(cells[0]) if cells else 0
+        for start in range(0, n, step):
+            part = [c[start : start + step] for c in cells]
+            fh.write("\n".join(map(",".join, zip(*part))))
+            fh.write("\n")
     return multiline
 
 
