@@ -83,7 +83,7 @@ def test_stop_and_status_find_servers_started_with_data(script: tuple[Path, dict
     assert status.returncode == 0
     assert f"bolt://127.0.0.1:{pa}, data {a}" in status.stdout
     assert f"bolt://127.0.0.1:{pb}, data {b}" in status.stdout
-    assert run(env, "status", "--port", str(pb)).stdout.startswith(f"running: pid ")
+    assert run(env, "status", "--port", str(pb)).stdout.startswith("running: pid ")
 
     # two running and none named: stop refuses and stops nothing
     ambiguous = run(env, "stop")

@@ -39,14 +39,14 @@ import shlex
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from orgnet.errors import InvalidArgument, StoreError
-from orgnet.graph.base import ChangeSet, link_key_function
+from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo, link_key_function
 from orgnet.graph.memory import MemoryStore
 from orgnet.model import LABELS, NODE_MODELS, REL_TYPES
 
@@ -82,12 +82,18 @@ Kind = Literal["string", "long", "double", "boolean"]
 # --------------------------------------------------------------------- checking
 
 
-class _Capture(MemoryStore):
-    """An empty store that keeps the change sets a load applies instead of applying them."""
+class _Capture:
+    """An empty store (reads answer as a new database would) that keeps the change sets a load applies."""
+
+    backend: ClassVar[str] = "memory"
 
     def __init__(self) -> None:
-        super().__init__()
+        self._empty = MemoryStore()
         self.captured: list[ChangeSet] = []
+
+    @property
+    def uri(self) -> str:
+        return "bulk-import://"
 
     def apply(
         self,
@@ -99,6 +105,33 @@ class _Capture(MemoryStore):
         self.captured.append(changes)
         if progress is not None:
             progress(changes.size())
+
+    def delete(self, ids: Sequence[str]) -> int:
+        return 0
+
+    def clear(self) -> None:
+        self.captured.clear()
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, NodeInfo]:
+        return self._empty.lookup(ids)
+
+    def org_parents(self) -> dict[str, str | None]:
+        return self._empty.org_parents()
+
+    def area_tree(self) -> dict[str, tuple[str, str | None]]:
+        return self._empty.area_tree()
+
+    def counts(self) -> dict[str, int]:
+        return self._empty.counts()
+
+    def iter_nodes(self, label: str) -> Iterator[dict[str, Any]]:
+        return self._empty.iter_nodes(label)
+
+    def iter_links(self, rel_type: str) -> Iterator[LinkRow]:
+        return self._empty.iter_links(rel_type)
+
+    def close(self) -> None:
+        pass
 
 
 def check(
@@ -171,10 +204,10 @@ def _final_graph(
             for src, dst in batch.edges:
                 if src in nodes and dst in nodes:
                     edges[(src, dst)] = None
-        for rel_type, rows in cs.links.items():
+        for rel_type, link_rows in cs.links.items():
             key = link_key_function(rel_type)
             merged = links.setdefault(rel_type, {})
-            for link in rows:
+            for link in link_rows:
                 if link.src in nodes and link.dst in nodes:
                     merged[(link.src, link.dst, key(link.props))] = link.props
     rels: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
@@ -583,6 +616,11 @@ def bulk_import(
     (True, 33)
     """
     target = Path(target)
+    if run and _has_database(target.resolve()):
+        raise StoreError(
+            f"{target.resolve()} already holds a database: bulk import only creates new ones; choose an "
+            "empty directory (or, with its server stopped, delete it), or load online into the running server"
+        )
     t0 = time.perf_counter()
     changes, report = check(source, on_error=on_error)
     t1 = time.perf_counter()
