@@ -613,7 +613,7 @@ def bulk_import(
     >>> import tempfile, orgnet
     >>> result = bulk_import(orgnet.synth.city("tiny", seed=0), tempfile.mkdtemp(), run=False)
     >>> result.report.ok, result.files.counts["Area"]
-    (True, 33)
+    (True, 37)
     """
     target = Path(target)
     if run and _has_database(target.resolve()):
