@@ -129,6 +129,10 @@ def main() -> None:
         if args.online_uri:
             from orgnet.io.load import load_records
 
+            if not args.parity and not args.keep:  # one server at a time: memory is shared
+                bulk.close()
+                subprocess.run([str(SCRIPT), "stop", "--data", str(args.dir)], capture_output=True, check=False)
+
             online = Neo4jStore(args.online_uri, auth=auth)
             online.clear()
             t = time.perf_counter()
