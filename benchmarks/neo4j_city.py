@@ -50,7 +50,7 @@ def _baseline(store: Any, rev: str, rounds: int = 2) -> None:
     params = {"year": 2023, "scope": None, "categories": list(REGISTRATION_UNIT_CATEGORIES)}
 
     def rows(records: list[Any]) -> list[Any]:
-        return sorted(repr(sorted((k, sorted(v) if isinstance(v, list) else v) for k, v in r.items()))
+        return sorted(repr(sorted((k, sorted(v) if k == "gaps" else v) for k, v in r.items()))
                       for r in records)
 
     pairs = [(rule, old_cov.RULE_QUERIES[rule], q) for rule, q in _neo4j_coverage.RULE_QUERIES.items()
@@ -69,8 +69,21 @@ def _baseline(store: Any, rev: str, rounds: int = 2) -> None:
                 answers[which] = rows(records)
         same = answers["old"] == answers["new"]
         o, n = min(times["old"]), min(times["new"])
-        print(f"  {name}: {rev} {o:.2f} s, now {n:.2f} s (best of {rounds}; x{o / n:.2f}); same rows: {same}",
-              flush=True)
+        hits = {which: _db_hits(store, query, params) for which, query in (("old", old), ("new", new))}
+        print(f"  {name}: {rev} {o:.2f} s, now {n:.2f} s (best of {rounds}; x{o / n:.2f}); "
+              f"db hits {hits['old']:,} -> {hits['new']:,} (PROFILE); same rows: {same}", flush=True)
+
+
+def _db_hits(store: Any, query: str, params: dict[str, Any]) -> int:
+    """Total db hits of a query's plan (PROFILE): the work, independent of the machine's load."""
+    driver = store._driver  # the benchmark reads the plan, which Neo4jStore.run does not return
+
+    def total(plan: Any) -> int:
+        return int(plan.get("dbHits", 0)) + sum(total(c) for c in plan.get("children", []))
+
+    with driver.session(database=store.database) as session:
+        summary = session.run("PROFILE " + query, params).consume()
+    return total(summary.profile)
 
 
 def _queries(net: Any, ids: list[str]) -> None:
