@@ -119,6 +119,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     import orgnet
     from orgnet.io.messages import format_groups
 
+    if getattr(args, "bulk", False) or getattr(args, "csv_only", False):
+        return _load_bulk(args)
     net = orgnet.connect(args.to, database=args.database)
     try:
         report = net.load_folder(args.folder, on_error=args.on_error, batch_size=args.batch_size,
@@ -157,6 +159,42 @@ def cmd_delete(args: argparse.Namespace) -> int:
         removed = net.delete(args.ids)
     print(f"removed {removed} of {len(set(args.ids))} node(s) (with their relationships) from {args.to}")
     return 0 if removed == len(set(args.ids)) else 3
+
+
+def _load_bulk(args: argparse.Namespace) -> int:
+    """``load --bulk``: a first load into a new Neo4j database directory with Neo4j's importer."""
+    from orgnet.errors import InvalidArgument
+    from orgnet.graph import neo4j_bulk
+
+    target = Path(args.to)
+    if "://" in args.to or args.to.startswith("file:"):
+        raise InvalidArgument(
+            f"--bulk writes a new database directory, so --to must be a directory, not {args.to!r}; "
+            "to load into a running server, leave out --bulk"
+        )
+    run = not args.csv_only and neo4j_bulk.find_classpath() is not None
+    result = neo4j_bulk.bulk_import(args.folder, target, on_error=args.on_error, run=run)
+    files = result.files
+    print(f"{result.report} checked in {result.seconds['check']:.1f}s; import files written to "
+          f"{files.directory} in {result.seconds['write']:.1f}s")
+    for reject in result.report.rejects:
+        print(f"  rejected: {reject}")
+    if run:
+        print(f"imported {sum(files.counts.values())} nodes and relationships into "
+              f"{target.resolve() / 'data' / 'databases' / neo4j_bulk.DATABASE} in {result.seconds['import']:.1f}s")
+        print(f"serve it with a Neo4j 5.26 whose server.directories.data is {target.resolve() / 'data'} "
+              f"(its first start with the project's server creates orgnet's constraint and indexes; "
+              f"elsewhere run {files.schema} once with cypher-shell)")
+    else:
+        if not args.csv_only:
+            print("no Neo4j jars found here to run the importer (set NEO4J_HOME to a Neo4j 5 installation); "
+                  "on your Neo4j server's machine, with the database not created yet, run:")
+        else:
+            print("on your Neo4j server's machine, with the database not created yet, run:")
+        print(files.command())
+        print(f"then start Neo4j and create orgnet's constraint and indexes once: "
+              f"cypher-shell -u neo4j -f {files.schema}")
+    return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -307,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="check and list what would load (and, with --sync, what would be removed); write nothing")
     read_options(p)
+    p.add_argument("--bulk", action="store_true",
+                   help="first load into a NEW database: --to is a directory; writes Neo4j import CSVs "
+                        "and runs Neo4j's importer (docs/bulk-import.md)")
+    p.add_argument("--csv-only", action="store_true",
+                   help="with --bulk: only write the CSVs and print the neo4j-admin command for your server")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("delete", help="remove nodes by id, with their relationships")

@@ -616,7 +616,10 @@ class Neo4jStore:
             ) from self._safe_cause(exc)
         except (ne.ServiceUnavailable, ne.SessionExpired) as exc:
             if doing == "connecting" or self._connecting:
-                hint = "is the server running and the URI right? check the host, port and scheme"
+                hint = (
+                    "is your Neo4j server running and listening there? start it (e.g. `neo4j start`, "
+                    "or your Docker container or Aura instance), or check the URI and port"
+                )
             else:
                 hint = (
                     f"the connection was lost and did not come back within {self._retry_time:g} s of "

@@ -44,7 +44,10 @@ KPI_QUERY: Final[LiteralString] = (
     "WHERE $scope IS NULL OR grid IN $scope "
     "RETURN 'matter' AS kind, [m.id, m.category, m.created_at, m.closed_at, grid] AS row "
     "UNION ALL "
-    "MATCH (p:Person) WHERE EXISTS { (p)-[:HOLDS_ROLE {role: 'social_worker'}]->() } "
+    # from the roles (a relationship type scan: 49k at city scale) instead of every person's
+    # roles (240k people): 1.9M -> 0.19M db hits
+    "MATCH (p:Person)-[r:HOLDS_ROLE]->() WHERE r.role = 'social_worker' "
+    "WITH DISTINCT p "
     "WITH p, " + _PERSON_GRID + " AS grid "
     "WHERE $scope IS NULL OR grid IN $scope "
     "RETURN 'social_worker' AS kind, [p.id, grid] AS row"

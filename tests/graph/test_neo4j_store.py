@@ -515,9 +515,10 @@ def test_unreachable_server_is_connection_failed() -> None:
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(ConnectionFailed, match="is the server running") as info:
+    with pytest.raises(ConnectionFailed, match="is your Neo4j server running") as info:
         Neo4jStore(f"bolt://127.0.0.1:{port}", auth=("neo4j", "x"), connection_timeout=2.0)
     assert f"127.0.0.1:{port}" in str(info.value)
+    assert "scripts/" not in str(info.value)  # users of the package have no repository scripts
 
 
 def test_missing_database_is_database_not_found(neo4j_server: Server) -> None:

@@ -35,6 +35,7 @@ import org.neo4j.io.ByteUnit;
 public final class Main {
     static final String DEFAULT_PASSWORD = "orgnet-test-password";
     static final String READY_MARKER = "ORGNET-NEO4J READY ";
+    static final String SCHEMA_FILE = "orgnet-schema.cypher";
     private static final String PREFIX = "orgnet-neo4j-server: ";
 
     private Main() {}
@@ -107,12 +108,44 @@ public final class Main {
             System.exit(1); // runs the shutdown hook
         }
 
+        try {
+            runSchemaFile(dbms, home);
+        } catch (Exception e) {
+            System.err.println(PREFIX + "could not create orgnet's schema from " + SCHEMA_FILE + ": " + e.getMessage());
+            System.exit(1); // runs the shutdown hook
+        }
+
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log("ready in " + ms + " ms, Neo4j " + neo4jVersion());
         System.out.println(READY_MARKER + "bolt://" + host + ":" + port);
         System.out.flush();
 
         stopped.await();
+    }
+
+    /**
+     * Runs {@value #SCHEMA_FILE} in the home directory once, if present: orgnet's bulk import leaves
+     * its constraint and index statements there (the Community importer cannot create them). Waits
+     * for the indexes to come online, then renames the file to {@code .done}.
+     */
+    private static void runSchemaFile(DatabaseManagementService dbms, Path home) throws java.io.IOException {
+        Path file = home.resolve(SCHEMA_FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        long t0 = System.nanoTime();
+        int n = 0;
+        for (String statement : Files.readString(file).split(";")) {
+            String s = statement.strip();
+            if (!s.isEmpty()) {
+                db.executeTransactionally(s);
+                n++;
+            }
+        }
+        db.executeTransactionally("CALL db.awaitIndexes(3600)");
+        Files.move(file, home.resolve(SCHEMA_FILE + ".done"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log("created orgnet's schema (" + n + " statements) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Sets neo4j's password (no change required); a no-op when it already is that password. */

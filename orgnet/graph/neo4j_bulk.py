@@ -1,0 +1,649 @@
+"""Bulk import for a first load into Neo4j: checked data -> import CSVs -> Neo4j's own importer.
+
+An online load (:class:`~orgnet.graph.neo4j.Neo4jStore`) sends batches of
+``UNWIND … MERGE`` over Bolt; Neo4j's offline importer (``neo4j-admin database
+import full``) writes the store files directly and is an order of magnitude
+faster, but only into a database that does not exist yet. This module:
+
+1. checks the data exactly as a load does (:func:`orgnet.io.load.load_folder` /
+   :func:`orgnet.io.load.load_records` against an empty store, so the same rows
+   are accepted or rejected);
+2. writes the resulting change set as import CSVs (:func:`write_import_files`):
+   one header file plus one data file per node label and per relationship type,
+   with the same labels (the kind's label plus ``Entity``), property names and
+   property types as the online loader (text ``string``, integers ``long``,
+   decimals ``double``, flags ``boolean``; absent values stay absent);
+3. runs the importer (:func:`run_import`) into ``DIR/data/databases/neo4j`` of a
+   new server directory (``scripts/neo4j-server start --data DIR`` in a checkout
+   of the project serves it), or, for a server of your own, gives the exact
+   ``neo4j-admin database import full`` command (:attr:`ImportFiles.command`).
+
+orgnet's constraint and indexes (:data:`orgnet.graph.neo4j.SCHEMA`) cannot be
+created by the Community importer; they are written to ``schema.cypher`` next
+to the CSVs. The project's server runs that file when it first starts on the
+directory; on your own server run it once (``cypher-shell -f schema.cypher``),
+or let orgnet create them on its first write.
+
+The result is the same graph an online load of the same data into an empty
+database gives (``tests/graph/test_neo4j_bulk.py`` compares counts, every node
+and relationship, and every query answer; ``benchmarks/neo4j_bulk.py`` times both).
+See ``docs/bulk-import.md``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any, ClassVar, Final, Literal
+
+from orgnet.errors import InvalidArgument, StoreError
+from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo, link_key_function
+from orgnet.graph.memory import MemoryStore
+from orgnet.model import LABELS, NODE_MODELS, REL_TYPES
+
+__all__ = [
+    "ImportFiles",
+    "BulkResult",
+    "check",
+    "write_import_files",
+    "run_import",
+    "bulk_import",
+    "find_classpath",
+    "DATABASE",
+]
+
+log = logging.getLogger("orgnet.neo4j_bulk")
+
+DATABASE: Final[str] = "neo4j"
+"""The database the importer fills (Community's only user database)."""
+
+ADMIN_MAIN: Final[str] = "org.neo4j.cli.AdminTool"
+"""Main class of ``neo4j-admin`` (artifact ``org.neo4j:neo4j-command-line``)."""
+
+SCHEMA_FILE: Final[str] = "orgnet-schema.cypher"
+"""Name of the schema file in a server directory; the project's server runs it on first start."""
+
+_FIELD_ORDER: Final[dict[str, dict[str, int]]] = {
+    m.LABEL: {name: i for i, name in enumerate(m.model_fields)} for m in NODE_MODELS
+}
+
+Kind = Literal["string", "long", "double", "boolean"]
+
+
+# --------------------------------------------------------------------- checking
+
+
+class _Capture:
+    """An empty store (reads answer as a new database would) that keeps the change sets a load applies."""
+
+    backend: ClassVar[str] = "memory"
+
+    def __init__(self) -> None:
+        self._empty = MemoryStore()
+        self.captured: list[ChangeSet] = []
+
+    @property
+    def uri(self) -> str:
+        return "bulk-import://"
+
+    def apply(
+        self,
+        changes: ChangeSet,
+        *,
+        batch_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.captured.append(changes)
+        if progress is not None:
+            progress(changes.size())
+
+    def delete(self, ids: Sequence[str]) -> int:
+        return 0
+
+    def clear(self) -> None:
+        self.captured.clear()
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, NodeInfo]:
+        return self._empty.lookup(ids)
+
+    def org_parents(self) -> dict[str, str | None]:
+        return self._empty.org_parents()
+
+    def area_tree(self) -> dict[str, tuple[str, str | None]]:
+        return self._empty.area_tree()
+
+    def counts(self) -> dict[str, int]:
+        return self._empty.counts()
+
+    def iter_nodes(self, label: str) -> Iterator[dict[str, Any]]:
+        return self._empty.iter_nodes(label)
+
+    def iter_links(self, rel_type: str) -> Iterator[LinkRow]:
+        return self._empty.iter_links(rel_type)
+
+    def close(self) -> None:
+        pass
+
+
+def check(
+    source: Any, *, on_error: Literal["raise", "skip"] = "raise"
+) -> tuple[list[ChangeSet], Any]:
+    """Check a data folder, workbook, Dataset or records as a load into an empty database would.
+
+    Parameters
+    ----------
+    source : str, Path, Dataset or iterable of records
+        What :func:`orgnet.io.load.load_folder` (paths) or
+        :func:`orgnet.io.load.load_records` (the rest) take.
+    on_error : {"raise", "skip"}
+        As for a load: ``"raise"`` raises :class:`~orgnet.errors.InvalidData`
+        on any problem; ``"skip"`` keeps the valid rows and reports the rest.
+
+    Returns
+    -------
+    (list of ChangeSet, LoadReport)
+        The change sets an online load would apply, and its report.
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> changes, report = check(orgnet.synth.city("tiny", seed=0))
+    >>> report.ok, sorted(changes[0].nodes)[:3]
+    (True, ['Activity', 'Alliance', 'Area'])
+    """
+    from orgnet.io.load import load_folder, load_records
+
+    store = _Capture()
+    if isinstance(source, (str, Path)):
+        report = load_folder(store, source, on_error=on_error)
+    else:
+        report = load_records(store, source, on_error=on_error)
+    return store.captured, report
+
+
+# ------------------------------------------------------------------ the graph
+
+
+def _final_graph(
+    changes: Sequence[ChangeSet],
+) -> tuple[dict[str, tuple[str, dict[str, Any]]], dict[str, list[tuple[str, str, dict[str, Any]]]]]:
+    """Nodes and relationships an online load of ``changes`` into an empty database leaves.
+
+    Mirrors :meth:`Neo4jStore.apply`: a node row replaces the node with that id
+    (and its label); a field batch replaces its owners' relationships of the
+    type; link rows merge on (start, end, type, key properties), the last
+    row's properties winning; a relationship whose end is not a node is not
+    created (the online statements ``MATCH`` both ends).
+    """
+    nodes: dict[str, tuple[str, dict[str, Any]]] = {}
+    for cs in changes:
+        for label, rows in cs.nodes.items():
+            if label not in LABELS:
+                raise InvalidArgument(f"{label!r} is not a node label of orgnet.model")
+            for row in rows:
+                nodes[str(row["id"])] = (label, row)
+    field_edges: dict[str, dict[tuple[str, str], None]] = {}
+    links: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {}
+    for cs in changes:
+        for batch in cs.field_rels:
+            edges = field_edges.setdefault(batch.type, {})
+            if edges and batch.owners:
+                owners = set(batch.owners)
+                side = 1 if batch.reverse else 0
+                for edge in [e for e in edges if e[side] in owners]:
+                    del edges[edge]
+            for src, dst in batch.edges:
+                if src in nodes and dst in nodes:
+                    edges[(src, dst)] = None
+        for rel_type, link_rows in cs.links.items():
+            key = link_key_function(rel_type)
+            merged = links.setdefault(rel_type, {})
+            for link in link_rows:
+                if link.src in nodes and link.dst in nodes:
+                    merged[(link.src, link.dst, key(link.props))] = link.props
+    rels: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for rel_type, edges in field_edges.items():
+        rels.setdefault(rel_type, []).extend((s, d, {}) for s, d in edges)
+    for rel_type, merged in links.items():
+        rels.setdefault(rel_type, []).extend((s, d, p) for (s, d, _), p in merged.items())
+    for rel_type in rels:
+        if rel_type not in REL_TYPES:
+            raise InvalidArgument(f"{rel_type!r} is not a relationship type of orgnet.model")
+    return nodes, {t: r for t, r in rels.items() if r}
+
+
+# ---------------------------------------------------------------- CSV writing
+
+
+def _kind(value: Any) -> Kind:
+    """The import type of a property value: what the driver would store it as."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "boolean"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Integral):
+        return "long"
+    if isinstance(value, Real):
+        return "double"
+    raise InvalidArgument(
+        f"a property holds a {type(value).__name__}; bulk import writes text, integers, "
+        "decimals and flags only (load this data online instead)"
+    )
+
+
+def _cell(value: Any, kind: Kind) -> str:
+    if kind == "string":
+        return '"' + str(value).replace('"', '""') + '"'
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "long":
+        return str(int(value))
+    f = float(value)
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "Infinity" if f > 0 else "-Infinity"
+    return repr(f)
+
+
+def _column_kind(name: str, values: list[Any]) -> Kind | None:
+    """The one import type of a column's values (None when every value is absent)."""
+    kinds = {_kind(v) for v in {type(v): v for v in values if v is not None}.values()}
+    if len(kinds) > 1:
+        raise InvalidArgument(
+            f"property {name!r} holds values of types {', '.join(sorted(kinds))}; the importer types a "
+            "column once (load this data online instead)"
+        )
+    return kinds.pop() if kinds else None
+
+
+def _table(rows: list[dict[str, Any]], skip: str | None) -> tuple[dict[str, list[Any]], dict[str, Kind]]:
+    """Rows as columns (absent values None) and each column's import type, all-absent columns left out."""
+    columns: dict[str, list[Any]] = {}
+    kinds: dict[str, Kind] = {}
+    for k in set().union(*rows) if rows else ():
+        if k == skip:
+            continue
+        col = [row.get(k) for row in rows]
+        kind = _column_kind(k, col)
+        if kind is not None:
+            columns[k] = col
+            kinds[k] = kind
+    return columns, kinds
+
+
+@dataclass
+class ImportFiles:
+    """Import CSVs written by :func:`write_import_files` and how to import them.
+
+    Attributes
+    ----------
+    directory : Path
+        Where the files are.
+    nodes : dict of str to (Path, Path)
+        Label -> (header file, data file).
+    relationships : dict of str to (Path, Path)
+        Relationship type -> (header file, data file).
+    schema : Path
+        orgnet's constraint and indexes as Cypher statements, one per line.
+    counts : dict of str to int
+        Nodes per label and relationships per type written (zeros left out),
+        in the order of :meth:`Neo4jStore.counts`.
+    multiline : list of Path
+        Data files with a value that spans lines.
+    """
+
+    directory: Path
+    nodes: dict[str, tuple[Path, Path]] = field(default_factory=dict)
+    relationships: dict[str, tuple[Path, Path]] = field(default_factory=dict)
+    schema: Path = Path()
+    counts: dict[str, int] = field(default_factory=dict)
+    multiline: list[Path] = field(default_factory=list)
+
+    def arguments(self, *, database: str = DATABASE) -> list[str]:
+        """Arguments after ``neo4j-admin``: ``database import full --nodes=… … DATABASE``."""
+        args = ["database", "import", "full"]
+        for label, (header, data) in self.nodes.items():
+            args.append(f"--nodes={label}:Entity={header},{data}")
+        for rel_type, (header, data) in self.relationships.items():
+            args.append(f"--relationships={rel_type}={header},{data}")
+        args += ["--id-type=string", "--array-delimiter=U+001F"]
+        if self.multiline:
+            args += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, self.multiline))]
+        args.append(database)
+        return args
+
+    def command(self, *, database: str = DATABASE) -> str:
+        """The exact shell command that imports these files with a Neo4j installation's ``neo4j-admin``.
+
+        Run it on the server's machine, with the database not created yet (or
+        stopped and dropped); then start Neo4j and run :attr:`schema` once
+        (``cypher-shell -u neo4j -f schema.cypher``).
+        """
+        return shlex.join(["neo4j-admin", *self.arguments(database=database)])
+
+
+def write_import_files(changes: ChangeSet | Sequence[ChangeSet], directory: str | Path) -> ImportFiles:
+    """Write checked change sets as Neo4j import CSVs (header and data files) into ``directory``.
+
+    The graph written is the one an online load of ``changes`` into an empty
+    database leaves: same nodes with the kind's label plus ``Entity``, same
+    properties and property types, same relationships.
+
+    Parameters
+    ----------
+    changes : ChangeSet or sequence of ChangeSet
+        As :func:`check` returns them (applied in order).
+    directory : str or Path
+        Created if missing; files of an earlier run are replaced.
+
+    Returns
+    -------
+    ImportFiles
+
+    Examples
+    --------
+    >>> import tempfile, orgnet
+    >>> changes, _ = check(orgnet.synth.city("tiny", seed=0))
+    >>> files = write_import_files(changes, tempfile.mkdtemp())
+    >>> files.nodes["Area"][0].read_text().strip()
+    'id:ID,name:string,level:string,parent_id:string'
+    >>> files.command().split()[:4]
+    ['neo4j-admin', 'database', 'import', 'full']
+    """
+    from orgnet.graph.neo4j import SCHEMA
+
+    sets = [changes] if isinstance(changes, ChangeSet) else list(changes)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    nodes, rels = _final_graph(sets)
+    files = ImportFiles(directory=out.resolve())
+
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for label, row in nodes.values():
+        by_label.setdefault(label, []).append(row)
+    for label in sorted(by_label):
+        rows = by_label[label]
+        table, kinds = _table(rows, "id")
+        order = _FIELD_ORDER.get(label, {})
+        cols = sorted(kinds, key=lambda k: (order.get(k, len(order)), k))
+        header = files.directory / f"nodes_{label}_header.csv"
+        data = files.directory / f"nodes_{label}.csv"
+        header.write_text(",".join(["id:ID", *(f"{c}:{kinds[c]}" for c in cols)]) + "\n", encoding="utf-8")
+        columns = [[row["id"] for row in rows], *(table[c] for c in cols)]
+        if _write_rows(data, columns, ["string", *(kinds[c] for c in cols)]):
+            files.multiline.append(data)
+        files.nodes[label] = (header, data)
+        files.counts[label] = len(rows)
+    for rel_type in sorted(rels):
+        triples = rels[rel_type]
+        table, kinds = _table([t[2] for t in triples], None)
+        cols = sorted(kinds)
+        header = files.directory / f"rels_{rel_type}_header.csv"
+        data = files.directory / f"rels_{rel_type}.csv"
+        header.write_text(
+            ",".join([":START_ID", ":END_ID", *(f"{c}:{kinds[c]}" for c in cols)]) + "\n", encoding="utf-8"
+        )
+        columns = [[t[0] for t in triples], [t[1] for t in triples], *(table[c] for c in cols)]
+        if _write_rows(data, columns, ["string", "string", *(kinds[c] for c in cols)]):
+            files.multiline.append(data)
+        files.relationships[rel_type] = (header, data)
+        files.counts[rel_type] = len(triples)
+    files.schema = files.directory / "schema.cypher"
+    files.schema.write_text("".join(_schema_line(s) for s in SCHEMA), encoding="utf-8")
+    return files
+
+
+def _schema_line(statement: str) -> str:
+    return statement.rstrip(";") + ";\n"
+
+
+def _column_cells(values: list[Any], kind: Kind) -> list[str]:
+    """One column's cells (column-wise: one comprehension per column is what makes city scale fast)."""
+    if kind == "string":
+        return ["" if v is None else '"' + str(v).replace('"', '""') + '"' for v in values]
+    if kind == "boolean":
+        return ["" if v is None else ("true" if v else "false") for v in values]
+    if kind == "long":
+        return ["" if v is None else str(int(v)) for v in values]
+    return ["" if v is None else _cell(v, kind) for v in values]
+
+
+def _write_rows(path: Path, columns: list[list[Any]], kinds: list[Kind]) -> bool:
+    """Write data rows (no header) given column by column; True when a value spans lines."""
+    cells = [_column_cells(col, kind) for col, kind in zip(columns, kinds, strict=True)]
+    multiline = False
+    for col, kind in zip(cells, kinds, strict=True):
+        if kind == "string":
+            text = "".join(col)
+            if "\n" in text or "\r" in text:
+                multiline = True
+                break
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        step = 100_000
+        n = len(cells[0]) if cells else 0
+        for start in range(0, n, step):
+            part = [c[start : start + step] for c in cells]
+            fh.write("\n".join(map(",".join, zip(*part))))
+            fh.write("\n")
+    return multiline
+
+
+# ------------------------------------------------------------------- importing
+
+
+def find_classpath() -> str | None:
+    """Where Neo4j's jars are, for running the importer: ``None`` when none is found.
+
+    In order: ``$ORGNET_NEO4J_CLASSPATH`` (a Java class path); ``$NEO4J_HOME/lib``
+    of a Neo4j installation; the project's server module
+    (``tools/neo4j-server/target/lib`` of a checkout, built by
+    ``scripts/neo4j-server build``).
+    """
+    explicit = os.environ.get("ORGNET_NEO4J_CLASSPATH")
+    if explicit:
+        return explicit
+    candidates = []
+    home = os.environ.get("NEO4J_HOME")
+    if home:
+        candidates.append(Path(home) / "lib")
+    candidates.append(Path(__file__).resolve().parents[2] / "tools" / "neo4j-server" / "target" / "lib")
+    for lib in candidates:
+        if lib.is_dir() and any(lib.glob("neo4j-command-line-*.jar")):
+            return str(lib / "*")
+    return None
+
+
+def _java() -> str:
+    for candidate in (
+        os.environ.get("ORGNET_NEO4J_JAVA"),
+        str(Path(os.environ["JAVA_HOME"]) / "bin" / "java") if os.environ.get("JAVA_HOME") else None,
+        shutil.which("java"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise StoreError("bulk import needs Java 17 or 21 (set JAVA_HOME); none was found")
+
+
+def _has_database(target: Path) -> bool:
+    for sub in ("data/databases/" + DATABASE, "data/transactions/" + DATABASE):
+        d = target / sub
+        if d.is_dir() and any(p.name != "database_lock" for p in d.iterdir()):
+            return True
+    return False
+
+
+def run_import(
+    files: ImportFiles,
+    target: str | Path,
+    *,
+    classpath: str | None = None,
+    heap: str = "1g",
+    max_memory: str = "2g",
+    threads: int | None = None,
+) -> float:
+    """Run Neo4j's importer on ``files`` into the new server directory ``target``; return its seconds.
+
+    ``target`` is laid out as a Neo4j home: the database goes to
+    ``target/data/databases/neo4j`` (and ``target/data/transactions/neo4j``),
+    which is where the project's server (``scripts/neo4j-server start --data
+    target``) looks. orgnet's schema file is copied to ``target`` so that
+    server creates the constraint and indexes when it first starts.
+
+    Parameters
+    ----------
+    files : ImportFiles
+    target : str or Path
+        Created if missing; must not hold a database yet.
+    classpath : str, optional
+        Neo4j's jars (default :func:`find_classpath`).
+    heap, max_memory : str
+        The importer's JVM heap and its off-heap budget (``--max-off-heap-memory``).
+    threads : int, optional
+        Importer worker threads (default: the machine's processors).
+
+    Raises
+    ------
+    StoreError
+        ``target`` already holds a database, no Neo4j jars or Java were found,
+        or the importer failed (its output is in ``target/import.log``).
+    """
+    cp = classpath or find_classpath()
+    if cp is None:
+        raise StoreError(
+            "no Neo4j jars found to run the importer: set NEO4J_HOME to a Neo4j 5 installation (or "
+            "ORGNET_NEO4J_CLASSPATH to its jars), or run the printed neo4j-admin command on your server"
+        )
+    home = Path(target).resolve()
+    if _has_database(home):
+        raise StoreError(
+            f"{home} already holds a database: bulk import only creates new ones; choose an empty "
+            "directory (or, with its server stopped, delete it), or load online into the running server"
+        )
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    conf = home / "conf" / "neo4j.conf"
+    if not conf.exists():
+        conf.write_text("", encoding="utf-8")
+    args = files.arguments() + [f"--max-off-heap-memory={max_memory}", f"--report-file={home / 'import.report'}"]
+    if threads:
+        args.append(f"--threads={threads}")
+    cmd = [_java(), f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", cp, ADMIN_MAIN, *args]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    logfile = home / "import.log"
+    start = time.perf_counter()
+    with logfile.open("w", encoding="utf-8") as out:
+        done = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = logfile.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+        raise StoreError(
+            f"Neo4j's importer failed (exit {done.returncode}); last lines of {logfile}: " + " | ".join(tail)
+        )
+    shutil.copyfile(files.schema, home / SCHEMA_FILE)
+    log.info("imported %s into %s in %.1f s", files.counts, home, seconds)
+    return seconds
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while millions of rows are built (it rescans them all, again
+    and again: at city scale that tripled the time); nothing built here forms cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@dataclass
+class BulkResult:
+    """What :func:`bulk_import` did.
+
+    Attributes
+    ----------
+    files : ImportFiles
+        The CSVs written (and :meth:`ImportFiles.command` for a server of your own).
+    report : LoadReport
+        Rows accepted per file and every rejected row, as a load reports them.
+    imported : bool
+        Whether the importer ran (False with ``run=False``).
+    seconds : dict of str to float
+        Wall time of ``check``, ``write`` and ``import``.
+    """
+
+    files: ImportFiles
+    report: Any
+    imported: bool
+    seconds: dict[str, float]
+
+
+def bulk_import(
+    source: Any,
+    target: str | Path,
+    *,
+    on_error: Literal["raise", "skip"] = "raise",
+    run: bool = True,
+    csv_dir: str | Path | None = None,
+    classpath: str | None = None,
+    heap: str = "1g",
+    max_memory: str = "2g",
+) -> BulkResult:
+    """Check data and import it into a new Neo4j database directory with Neo4j's own importer.
+
+    Parameters
+    ----------
+    source : str, Path, Dataset or iterable of records
+        A data folder or workbook, a Dataset or model records (as a load takes).
+    target : str or Path
+        A new server directory (see :func:`run_import`).
+    on_error : {"raise", "skip"}
+        As for a load.
+    run : bool
+        False: only write the CSVs (print ``result.files.command()`` and run
+        it on your own server).
+    csv_dir : str or Path, optional
+        Where the CSVs go (default ``target/import``).
+    classpath, heap, max_memory
+        See :func:`run_import`.
+
+    Returns
+    -------
+    BulkResult
+
+    Examples
+    --------
+    >>> import tempfile, orgnet
+    >>> result = bulk_import(orgnet.synth.city("tiny", seed=0), tempfile.mkdtemp(), run=False)
+    >>> result.report.ok, result.files.counts["Area"]
+    (True, 37)
+    """
+    target = Path(target)
+    if run and _has_database(target.resolve()):
+        raise StoreError(
+            f"{target.resolve()} already holds a database: bulk import only creates new ones; choose an "
+            "empty directory (or, with its server stopped, delete it), or load online into the running server"
+        )
+    t0 = time.perf_counter()
+    with _no_gc():
+        changes, report = check(source, on_error=on_error)
+        t1 = time.perf_counter()
+        files = write_import_files(changes, csv_dir if csv_dir is not None else target / "import")
+        t2 = time.perf_counter()
+    del changes
+    seconds = {"check": t1 - t0, "write": t2 - t1}
+    if run:
+        seconds["import"] = run_import(files, target, classpath=classpath, heap=heap, max_memory=max_memory)
+    return BulkResult(files=files, report=report, imported=run, seconds=seconds)
