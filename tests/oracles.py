@@ -359,7 +359,30 @@ def influence(rows: Rows) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str
     return actors, alliances
 
 
-# ------------------------------------------------------------------ chains
+# ------------------------------------------------------------------ chains and paths
+
+REFERENCE_FIELDS = ["parent_id", "area_id", "unit_id", "grid_id", "building_id", "household_id", "org_id",
+                    "raised_by", "assignee_id"]
+LINK_ENDS = {"roles": ("person_id", "target_id"), "contacts": ("person_id", "household_id"),
+             "pairings": ("source_id", "target_id"), "registrations": ("source_id", "community_id"),
+             "alliance_members": ("member_id", "alliance_id"), "organizers": ("organizer_id", "activity_id")}
+
+
+def undirected(rows: Rows) -> nx.Graph:
+    """Every relationship the rows make, direction ignored (for contact paths)."""
+    g = nx.Graph()
+    for file, rs in rows.items():
+        for r in rs:
+            if file in LINK_ENDS:
+                a, b = LINK_ENDS[file]
+                g.add_edge(r[a], r[b])
+            else:
+                g.add_node(r["id"])
+                for f in REFERENCE_FIELDS:
+                    if r.get(f) is not None:
+                        g.add_edge(r["id"], r[f])
+    return g
+
 
 
 def chain(rows: Rows, start: str) -> dict[str, Any]:
