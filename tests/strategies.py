@@ -22,9 +22,24 @@ relies on which of two conflicting duplicates wins.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+
+def oracle_settings(max_examples: int) -> settings:
+    """Settings of the oracle tests: ``max_examples`` random networks per test and backend.
+
+    ``make mutate`` sets ``ORGNET_TEST_EXAMPLES`` (fewer examples, derandomized, so every
+    mutant meets the same networks and a run is repeatable).
+    """
+    fixed = os.environ.get("ORGNET_TEST_EXAMPLES")
+    return settings(max_examples=int(fixed) if fixed else max_examples, derandomize=bool(fixed), deadline=None,
+                    database=None if fixed else settings.default.database,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
 
 ROLE_NAMES = ["secretary", "grid_leader", "party_group_leader", "building_leader", "central_household",
               "social_worker"]

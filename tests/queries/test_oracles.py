@@ -15,8 +15,8 @@ from typing import Any
 import networkx as nx
 import oracles
 import pytest
-from hypothesis import HealthCheck, given, settings
-from strategies import networks
+from hypothesis import given
+from strategies import networks, oracle_settings
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
@@ -25,7 +25,7 @@ from orgnet.queries.coverage import coverage
 from orgnet.queries.kpis import kpis
 
 YEAR = 2023
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = oracle_settings(40)
 
 
 def oracle_coverage(rows: dict[str, list[dict[str, Any]]], year: int) -> dict[str, tuple[int, list[str]]]:

@@ -15,14 +15,14 @@ from typing import Any
 import boundary
 import oracles
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from strategies import networks
+from hypothesis import example, given
+from strategies import networks, oracle_settings
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
 from orgnet.queries.influence import influence
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = oracle_settings(30)
 EXACT = ("kind", "pairings", "subdistricts", "districts", "cross_district", "own_district", "activities")
 
 Rows = dict[str, list[dict[str, Any]]]

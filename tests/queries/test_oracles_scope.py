@@ -20,8 +20,8 @@ from typing import Any
 import boundary
 import oracles
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from strategies import networks
+from hypothesis import example, given
+from strategies import networks, oracle_settings
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
@@ -29,7 +29,7 @@ from orgnet.queries.coverage import coverage
 from orgnet.queries.kpis import kpis
 
 YEAR = 2023
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = oracle_settings(30)
 OTHER_RULES = [r for r in oracles.RULES if r not in oracles.PERSON_RULES]
 PEOPLE_KPIS = ("member_registration_rate", "social_workers")
 """The KPIs that count people, so turn on where a person without a household is."""
