@@ -14,6 +14,7 @@ from typing import Any
 import boundary
 import networkx as nx
 import oracles
+import pytest
 from hypothesis import example, given
 from strategies import networks, oracle_settings
 
@@ -102,3 +103,39 @@ def test_boundary_path_ties_take_the_smallest_id(store: Any) -> None:
     assert contact_path(store, "C1", "C2") == ["C1", "U1", "C2"]
     assert contact_path(store, "C2", "C1") == ["C2", "U1", "C1"]
     assert contact_path(store, "M1", "M6") == min(nx.all_shortest_paths(oracles.undirected(boundary.ROWS), "M1", "M6"))
+
+
+def test_path_never_steps_into_a_dead_end_with_a_smaller_id(store: Any) -> None:
+    """From C1 the smallest neighbour (G0) leads away from C2, into a branch that goes on (B0, H0);
+    C2's many grids make the search grow from C1's side twice, so the walk must pick S1."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"},
+                  {"id": "D1", "level": "district", "parent_id": "Z"},
+                  {"id": "D2", "level": "district", "parent_id": "Z"},
+                  {"id": "S1", "level": "subdistrict", "parent_id": "D1"},
+                  {"id": "S2", "level": "subdistrict", "parent_id": "D2"},
+                  {"id": "C1", "level": "community", "parent_id": "S1"},
+                  {"id": "C2", "level": "community", "parent_id": "S2"},
+                  {"id": "G0", "level": "grid", "parent_id": "C1"},
+                  *({"id": f"G2{i}", "level": "grid", "parent_id": "C2"} for i in range(5))],
+        "buildings": [{"id": "B0", "grid_id": "G0"}],
+        "households": [{"id": "H0", "building_id": "B0"}],
+    }
+    load(store, rows)
+    expected = ["C1", "S1", "D1", "Z", "D2", "S2", "C2"]
+    assert min(nx.all_shortest_paths(oracles.undirected(rows), "C1", "C2")) == expected
+    assert contact_path(store, "C1", "C2") == expected
+    assert contact_path(store, "C2", "C1") == expected[::-1]
+
+
+def test_unknown_ids_and_wrong_starts(store: Any) -> None:
+    from orgnet.errors import InvalidArgument, NotFound
+
+    load(store, boundary.ROWS)
+    for call in (lambda: contact_chain(store, "NOPE"), lambda: contact_path(store, "NOPE", "C1"),
+                 lambda: contact_path(store, "C1", "NOPE"), lambda: contact_chains(store, ["H1", "NOPE"])):
+        with pytest.raises(NotFound) as caught:
+            call()
+        assert caught.value.node_id == "NOPE" and "'NOPE'" in str(caught.value)
+    with pytest.raises(InvalidArgument, match="'C1' is a Area; a contact chain starts from a Household, Person"):
+        contact_chain(store, "C1")

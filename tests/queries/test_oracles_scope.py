@@ -208,3 +208,43 @@ def test_nothing_checked_on_the_empty_district(store: Any) -> None:
     assert all(c.rate is None for c in report.by_district["D3"].values())
     got = kpis(store, YEAR, area="D3")
     assert {k: getattr(got, k) for k in RATE_KPIS} == dict.fromkeys(RATE_KPIS)
+
+
+# ------------------------------------------------------------------ defaults, names, unknown areas
+
+
+def test_default_year_is_the_latest_registration_year(store: Any) -> None:
+    import datetime as dt
+
+    rows = {k: list(v) for k, v in boundary.ROWS.items()}
+    rows["registrations"] = rows["registrations"] + [
+        {"source_id": "U3", "community_id": "C2", "year": 2021, "reported": True}]
+    load(store, rows)
+    report = coverage(store)
+    assert report.year == 2023  # the latest year of a registration, not the first nor today's
+    assert counts(report, OTHER_RULES) == {r: oracles.coverage(rows, 2023)[r] for r in OTHER_RULES}
+    assert kpis(store).year == 2023
+    store.clear()
+    load(store, {"areas": rows["areas"]})  # no registration at all: this year
+    assert coverage(store).year == kpis(store).year == dt.date.today().year
+
+
+def test_area_names_label_the_report(store: Any) -> None:
+    rows = {k: list(v) for k, v in boundary.ROWS.items()}
+    rows["areas"] = [dict(a, name="润州区") if a["id"] == "D1" else a for a in rows["areas"]]
+    load(store, rows)
+    names = coverage(store, YEAR).names
+    expected = {a["id"]: a.get("name", a["id"]) for a in rows["areas"]
+                if a["level"] in ("city", "district", "subdistrict")}
+    assert names == expected
+
+
+@pytest.mark.parametrize("query", [coverage, kpis])
+def test_unknown_area_is_not_found(store: Any, query: Any) -> None:
+    from orgnet.errors import NotFound
+
+    load(store, boundary.ROWS)
+    with pytest.raises(NotFound) as caught:
+        query(store, YEAR, area="NOPE")
+    assert caught.value.node_id == "NOPE"
+    assert "no area with id 'NOPE'" in str(caught.value)
