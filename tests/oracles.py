@@ -298,6 +298,25 @@ def kpis(rows: Rows, year: int, area: str | None = None) -> dict[str, Any]:
     }
 
 
+def denominators(rows: Rows, year: int, area: str | None = None) -> dict[str, int]:
+    """What each KPI rate is computed over (``KpiReport.denominators``)."""
+    raw = Raw(rows)
+    scope = raw.subtree(area) if area is not None else None
+    every = subjects(raw, year)
+    matters = [m for m in raw.R["matters"] if str(m["created_at"])[:4] == str(year)
+               and (scope is None or raw.matter_anchor(m) in scope)]
+    return {
+        "communities": count(every["community_pairing"], scope)[0],
+        "matters": len(matters),
+        "property_matters": sum(1 for m in matters if m.get("category") in PROPERTY_CATEGORIES),
+        "closed_matters": sum(1 for m in matters if m.get("closed_at") is not None),
+        "property_companies": count(every["property_party_org"], scope)[0],
+        "registration_units": count(every["unit_registration"], scope)[0],
+        "in_service_members": count(every["member_registration"], scope)[0],
+        "registered": count(every["registration_report"], scope)[0],
+    }
+
+
 # ------------------------------------------------------------------ influence
 
 
