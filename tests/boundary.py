@@ -23,14 +23,14 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": "G2", "level": "grid", "parent_id": "C2"},
     ],
     "units": [
-        {"id": "U1", "category": "soe", "admin_level": "municipal", "area_id": "C2"},
+        {"id": "U1", "name": "润州供电公司", "category": "soe", "admin_level": "municipal", "area_id": "C2"},
         {"id": "U2", "category": "property_company", "admin_level": "district", "area_id": "G1"},
         {"id": "U3", "category": "organ", "admin_level": "district", "area_id": "D2"},
     ],
     "orgs": [
         {"id": "O0", "kind": "committee", "area_id": "Z"},  # the root
         # covers G1 (district D1) AND belongs to U1 (located in D2): its own district is D1
-        {"id": "O1", "kind": "branch", "parent_id": "O0", "area_id": "G1", "unit_id": "U1"},
+        {"id": "O1", "name": "供电党支部", "kind": "branch", "parent_id": "O0", "area_id": "G1", "unit_id": "U1"},
         # covers nothing: its own district is its unit's (U3 in D2)
         {"id": "O2", "kind": "branch", "parent_id": "O0", "unit_id": "U3"},
     ],
@@ -83,7 +83,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "alliances": [{"id": "L1", "kind": "alliance", "area_id": "D1"}, {"id": "L2", "kind": "alliance", "area_id": "D3"}],
     "alliance_members": [{"alliance_id": "L1", "member_id": "O1"}, {"alliance_id": "L1", "member_id": "U1"}],
     "activities": [{"id": "V1", "date": "2023-03-01", "area_id": "C1"}, {"id": "V2", "date": "2023-04-01"}],
-    "organizers": [{"activity_id": "V1", "organizer_id": "O1"}, {"activity_id": "V2", "organizer_id": "U2"}],
+    "organizers": [{"activity_id": "V1", "organizer_id": "O1"}, {"activity_id": "V2", "organizer_id": "U2"},
+                   {"activity_id": "V2", "organizer_id": "O1"}],  # O1 organises two activities
     "sites": [{"id": "S-1", "level": "center", "area_id": "C1", "standardized": True}],
     "matters": [  # all property matters created in 2023, closed after 2.9, 3, 3.1, 3.9, 10 days or not at all
         {"id": "M1", "category": "property", "raised_by": "H1", "created_at": "2023-05-01",

@@ -358,6 +358,7 @@ def influence(rows: Rows) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str
         own = own_district(raw, actor)
         actors[actor] = {
             "kind": "Unit" if actor in raw.units else "Org",
+            "name": (raw.units[actor] if actor in raw.units else raw.orgs[actor]).get("name"),
             "pairings": len(comms),
             "subdistricts": len({s for c in comms if (s := raw.ancestor_at(c, "subdistrict")) is not None}),
             "districts": len({d for c in comms if (d := raw.ancestor_at(c, "district")) is not None}),
