@@ -1,7 +1,7 @@
 # orgnet: `make test` installs everything and runs the whole suite against a real Neo4j.
 PYTHON ?= python3
 
-.PHONY: install test typecheck lint check demo neo4j-start neo4j-stop bench
+.PHONY: install test typecheck lint check demo neo4j-start neo4j-stop bench mutate
 
 install:
 	$(PYTHON) -m pip install --quiet -e ".[dev]"
@@ -31,3 +31,12 @@ neo4j-stop:
 bench: install
 	$(PYTHON) benchmarks/memory_load.py
 	PYTHON=$(PYTHON) scripts/test --bench
+
+# Mutation testing of orgnet/queries and orgnet/io/validate.py against the memory-only oracle
+# tests ([tool.mutmut] in pyproject.toml; not in CI). Results: `mutmut results`, docs/mutation.md.
+# MUTATE_EXAMPLES random networks per hypothesis test; MUTATE_MAX_CHILDREN parallel runs.
+MUTATE_EXAMPLES ?= 10
+MUTATE_MAX_CHILDREN ?= 2
+mutate:
+	ORGNET_TEST_EXAMPLES=$(MUTATE_EXAMPLES) $(PYTHON) -m mutmut run --max-children $(MUTATE_MAX_CHILDREN)
+	$(PYTHON) -m mutmut results

@@ -1,14 +1,45 @@
 """Hypothesis strategies: small random networks that obey every structural rule.
 
 Ids are short and overlap in prefix on purpose (``A1``, ``A10``) so that the
-lexicographic tie-breaks are exercised.
+lexicographic tie-breaks are exercised. The boundary cases the queries' meaning
+turns on are drawn on purpose, not left to chance:
+
+- matters taking 0, 0.5, 2.9, 3, 3.1, 3.9, 4 and 10 days (date-times, so the
+  ``<= 3 days`` threshold is approached from both sides), created either side
+  of a year's end;
+- matters with no raiser, raised by a household in no building, by a person
+  without a household (no area at all);
+- orgs that both cover an area and belong to a unit located elsewhere (their
+  own district is the covered area's);
+- people without a household, with or without an org and a unit;
+- empty areas: districts without subdistricts, communities without grids.
+
+Link rows are unique by the relationship they make (a pairing per actor and
+community, a registration per registrant, community and year), so no example
+relies on which of two conflicting duplicates wins.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+
+def oracle_settings(max_examples: int) -> settings:
+    """Settings of the oracle tests: ``max_examples`` random networks per test and backend.
+
+    ``make mutate`` sets ``ORGNET_TEST_EXAMPLES`` (fewer examples, derandomized, so every
+    mutant meets the same networks and a run is repeatable).
+    """
+    fixed = os.environ.get("ORGNET_TEST_EXAMPLES")
+    return settings(max_examples=int(fixed) if fixed else max_examples, derandomize=bool(fixed), deadline=None,
+                    database=None if fixed else settings.default.database,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
 
 ROLE_NAMES = ["secretary", "grid_leader", "party_group_leader", "building_leader", "central_household",
               "social_worker"]
@@ -16,6 +47,11 @@ CATEGORIES = ["organ", "soe", "public_institution", "financial", "vertical", "no
               "property_company"]
 ADMIN = ["central", "provincial", "municipal", "district", "subdistrict"]
 MEMBER = ["in_service", "no_position", "mobile", "retired", "other"]
+CREATED = ["2022-12-30", "2022-12-31T20:00:00", "2023-01-01", "2023-01-05T12:00:00", "2023-06-30T08:30:00",
+           "2023-12-30", "2024-01-02"]
+"""When matters are created: either side of 2023's start and end."""
+DURATIONS = [0.0, 0.5, 2.9, 3.0, 3.1, 3.9, 4.0, 10.0]
+"""Days from created_at to closed_at: both sides of the 3-day threshold."""
 DATES = ["2022-12-30", "2023-01-01", "2023-01-03", "2023-01-04", "2023-01-05T12:00:00", "2023-02-01",
          "2023-06-30", "2024-01-02"]
 
@@ -42,7 +78,7 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         d = new("A")
         areas.append({"id": d, "level": "district", "parent_id": city})
         all_areas.append(d)
-        for _ in range(draw(st.integers(1, 2))):
+        for _ in range(draw(st.integers(0, 2))):  # a district may be empty
             s = new("A")
             areas.append({"id": s, "level": "subdistrict", "parent_id": d})
             all_areas.append(s)
@@ -78,6 +114,15 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         if units and draw(st.booleans()):
             row["unit_id"] = draw(st.sampled_from(units))
         rows["orgs"].append(row)
+        orgs.append(o)
+    if units and draw(st.booleans()):
+        # an org that covers an area AND belongs to a unit, the unit located somewhere else:
+        # its own district is the covered area's, never the unit's
+        o = new("O")
+        unit = draw(st.sampled_from(rows["units"]))
+        unit.setdefault("area_id", draw(st.sampled_from(all_areas)))
+        rows["orgs"].append({"id": o, "kind": "branch", "area_id": draw(st.sampled_from(all_areas)),
+                             "unit_id": unit["id"]})
         orgs.append(o)
     if draw(st.booleans()):  # a proper root
         root = new("O")
@@ -135,17 +180,19 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                                          "household_id": draw(st.sampled_from(households))})
     actors = units + orgs
     if actors and communities:
-        for _ in range(draw(st.integers(0, 8))):
-            row = {"source_id": draw(st.sampled_from(actors)), "target_id": draw(st.sampled_from(communities))}
+        pairs = draw(st.lists(st.tuples(st.sampled_from(actors), st.sampled_from(communities)),
+                              max_size=8, unique=True))
+        for source, target in pairs:
+            row = {"source_id": source, "target_id": target}
             if draw(st.booleans()):
                 row["kind"] = draw(st.sampled_from(["block", "branch", "party_mass"]))
             rows["pairings"].append(row)
     registrants = units + people
     if registrants and communities:
-        for _ in range(draw(st.integers(0, 8))):
-            rows["registrations"].append({"source_id": draw(st.sampled_from(registrants)),
-                                          "community_id": draw(st.sampled_from(communities)),
-                                          "year": draw(st.sampled_from([2022, 2023])),
+        keys = draw(st.lists(st.tuples(st.sampled_from(registrants), st.sampled_from(communities),
+                                       st.sampled_from([2022, 2023])), max_size=8, unique=True))
+        for source, community, year in keys:
+            rows["registrations"].append({"source_id": source, "community_id": community, "year": year,
                                           "reported": draw(st.booleans())})
     alliances = []
     for _ in range(draw(st.integers(0, 2))):
@@ -165,13 +212,13 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             for o in draw(st.lists(st.sampled_from(actors), max_size=2, unique=True)):
                 rows["organizers"].append({"activity_id": act, "organizer_id": o})
     raisers = people + households
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(st.integers(0, 5))):
         m = new("M")
-        created = draw(st.sampled_from(DATES[:-1]))
-        row = {"id": m, "category": draw(st.sampled_from(["property", "物业", "safety"])), "created_at": created}
-        later = [d for d in DATES if d[:10] >= created[:10] and d >= created]
-        if draw(st.booleans()):
-            row["closed_at"] = draw(st.sampled_from(later))
+        created = draw(st.sampled_from(CREATED))
+        row = {"id": m, "category": draw(st.sampled_from(["property", "property", "物业", "safety"])),
+               "created_at": created}
+        if draw(st.integers(0, 3)) > 0:
+            row["closed_at"] = after(created, draw(st.sampled_from(DURATIONS)))
         if raisers and draw(st.integers(0, 3)) > 0:
             row["raised_by"] = draw(st.sampled_from(raisers))
         if (people or orgs) and draw(st.booleans()):
@@ -196,3 +243,10 @@ def networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                     kept.append(row)
             rows[name] = kept
     return {k: v for k, v in rows.items() if v}
+
+
+def after(created: str, days: float) -> str:
+    """The ISO date-time ``days`` after ``created`` (a date alone when it falls at midnight)."""
+    start = dt.datetime.fromisoformat(created)
+    end = start + dt.timedelta(minutes=round(days * 1440))
+    return end.date().isoformat() if end.time() == dt.time(0) else end.isoformat()

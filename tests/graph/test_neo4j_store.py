@@ -245,12 +245,26 @@ def test_clear_in_batches(neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPat
     assert neo4j_store.counts() == {}
 
 
-def test_progress_counts_every_row(neo4j_store: Neo4jStore) -> None:
+def test_progress_counts_every_row(neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress adds up to every row, and ``batch_size`` bounds what each transaction carries: every
+    write sends at most 4 rows, and each kind of node takes exactly ceil(rows / 4) writes."""
     changes = golden_changes()
     seen: list[int] = []
+    writes: list[tuple[str, int]] = []
+    real_write = neo4j_store._write
+
+    def write(query: Any, params: dict[str, Any], **kwargs: Any) -> Any:  # observes; the real server writes
+        if "rows" in params:
+            writes.append((kwargs.get("doing", ""), len(params["rows"])))
+        return real_write(query, params, **kwargs)
+
+    monkeypatch.setattr(neo4j_store, "_write", write)
     neo4j_store.apply(changes, batch_size=4, progress=seen.append)
     assert sum(seen) == changes.size()
-    assert max(seen) <= 4 or any(len(rows) > 4 for rows in changes.links.values())
+    assert max(n for _, n in writes) == 4
+    for label, rows in changes.nodes.items():
+        sizes = [n for doing, n in writes if doing == f"writing {label} nodes"]
+        assert sizes == [4] * (len(rows) // 4) + ([len(rows) % 4] if len(rows) % 4 else []), label
 
 
 # --------------------------------------------------------- user data stays data

@@ -1,0 +1,114 @@
+"""Every ActorInfluence field and every AllianceSummary against an oracle over the raw rows.
+
+The oracle (tests/oracles.py) builds the projection itself from the pairing,
+organizer and alliance member rows and runs networkx on it; districts come from
+the area rows: a unit's own district is where it is located, an org's the area
+it covers or else its unit's. Both backends, random networks (which draw orgs
+that cover one area and belong to a unit located in another) and the boundary
+network of tests/boundary.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boundary
+import networkx as nx
+import oracles
+import pytest
+from hypothesis import example, given
+from strategies import networks, oracle_settings
+
+from orgnet.io import Dataset
+from orgnet.io.load import load_records
+from orgnet.queries.influence import influence
+
+SETTINGS = oracle_settings(30)
+EXACT = ("kind", "name", "pairings", "subdistricts", "districts", "cross_district", "own_district", "activities")
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def load(store: Any, rows: Rows) -> None:
+    store.clear()
+    report = load_records(store, Dataset(rows))
+    assert report.ok, report.rejects
+
+
+def check(store: Any, rows: Rows) -> None:
+    actors, alliances = oracles.influence(rows)
+    report = influence(store)
+    assert sorted(a.id for a in report.actors) == sorted(actors)
+    for a in report.actors:
+        expected = actors[a.id]
+        assert {k: getattr(a, k) for k in EXACT} == {k: expected[k] for k in EXACT}, a.id
+        assert a.pagerank == pytest.approx(expected["pagerank"], rel=1e-9, abs=1e-12), a.id
+        assert a.betweenness == pytest.approx(expected["betweenness"], rel=1e-9, abs=1e-12), a.id
+    order = [(-a.pagerank, a.id) for a in report.actors]
+    assert order == sorted(order)
+    assert {s.id: {"members": s.members, "communities": s.communities, "activities": s.activities}
+            for s in report.alliances} == alliances
+    assert [s.id for s in report.alliances] == sorted(alliances)
+    assert report.betweenness_method == "exact"
+    raw = oracles.Raw(rows)
+    paired = {p["target_id"] for p in rows.get("pairings", [])}
+    assert report.districts == {**{c: raw.ancestor_at(c, "district") for c in paired},
+                                **{a: actors[a]["own_district"] for a in actors}}
+
+
+@SETTINGS
+@example(rows=boundary.ROWS)
+@given(rows=networks())
+def test_influence_equals_oracle(store: Any, rows: Rows) -> None:
+    load(store, rows)
+    check(store, rows)
+
+
+def test_boundary_influence_worked_by_hand(store: Any) -> None:
+    """O1 covers G1 (D1) and belongs to U1 (located in D2): its own district is D1, so its one pairing
+    (C1, in D1) is not cross-district. O2 covers nothing: its own district is its unit U3's, D2."""
+    load(store, boundary.ROWS)
+    actors, alliances = oracles.influence(boundary.ROWS)
+    by_id = {a.id: a for a in influence(store).actors}
+    fields = ("own_district", "cross_district", "pairings", "subdistricts", "districts", "activities")
+    hand = {
+        "O1": ("D1", False, 1, 1, 1, 2),
+        "O2": ("D2", False, 1, 1, 1, 0),
+        "U1": ("D2", True, 2, 2, 2, 0),
+        "U2": ("D1", False, 0, 0, 0, 1),  # organises only: no pairing, so never cross-district
+        "U3": ("D2", True, 2, 2, 2, 0),
+    }
+    assert {a: tuple(actors[a][f] for f in fields) for a in actors} == hand
+    assert {a: tuple(getattr(by_id[a], f) for f in fields) for a in by_id} == hand
+    assert alliances == {"L1": {"members": 2, "communities": 2, "activities": 2},
+                         "L2": {"members": 0, "communities": 0, "activities": 0}}
+    check(store, boundary.ROWS)
+
+
+def test_sampled_betweenness_through_influence(store: Any) -> None:
+    """``betweenness="sample"`` passes its sources and seed on: with at least as many sources as
+    nodes it is exact (and says so); with fewer it is the documented estimate of that many sources
+    and that seed (``orgnet.queries.influence.betweenness``, checked against networkx in
+    test_oracles.py), the same for the same seed, seed 0 by default."""
+    from orgnet.errors import InvalidArgument
+    from orgnet.queries.influence import betweenness
+
+    load(store, boundary.ROWS)
+    actors, _ = oracles.influence(boundary.ROWS)
+    g = nx.Graph()  # the projection with its nodes in id order: the sources are drawn by position
+    g.add_nodes_from(sorted(oracles.projection(boundary.ROWS)))
+    g.add_edges_from(oracles.projection(boundary.ROWS).edges)
+    full = influence(store, betweenness="sample", samples=len(g))
+    assert full.betweenness_method == "exact"
+    assert {a.id: a.betweenness for a in full.actors} == pytest.approx(
+        {a: v["betweenness"] for a, v in actors.items()}, rel=1e-9, abs=1e-12)
+    for seed in (0, 1, 2):
+        report = influence(store, betweenness="sample", samples=3, seed=seed)
+        assert report.betweenness_method == "sample of 3 sources"
+        estimate = betweenness(g, sources=3, seed=seed)
+        assert {a.id: a.betweenness for a in report.actors} == pytest.approx(
+            {a: estimate[a] for a in actors}, rel=1e-9, abs=1e-12), seed
+    assert influence(store, betweenness="sample", samples=3) == influence(store, betweenness="sample", samples=3,
+                                                                           seed=0)
+    with pytest.raises(InvalidArgument, match="betweenness must be 'exact' or 'sample', not 'nope'"):
+        influence(store, betweenness="nope")
