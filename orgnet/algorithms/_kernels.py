@@ -67,10 +67,10 @@ def weighted_brandes(indptr: Any, indices: Any, weight: Any, chunks: int) -> Any
     n = indptr.shape[0] - 1
     parts = np.zeros((chunks, n), dtype=np.float64)
     for c in _prange(chunks):
-        dist = np.full(n, -1, dtype=np.int64)
+        dist = np.full(n, -1, dtype=np.int32)
         sigma = np.zeros(n, dtype=np.float64)
         delta = np.zeros(n, dtype=np.float64)
-        order = np.empty(n, dtype=np.int64)
+        order = np.empty(n, dtype=np.int32)
         bc = parts[c]
         for s in range(c, n, chunks):
             dist[s] = 0

@@ -28,6 +28,7 @@ from orgnet.errors import InvalidArgument
 __all__ = [
     "CITY_CODE",
     "CITY_NAME",
+    "CITIES",
     "SubdistrictSpec",
     "DistrictSpec",
     "DISTRICTS",
@@ -53,6 +54,13 @@ __all__ = [
 
 CITY_CODE: Final = "ZJ"
 CITY_NAME: Final = "镇江市"
+CITIES: Final[tuple[tuple[str, str], ...]] = (
+    (CITY_CODE, CITY_NAME), ("NJ", "南京市"), ("CZ", "常州市"), ("YZ", "扬州市"), ("TZ", "泰州市"),
+    ("WX", "无锡市"), ("SZ", "苏州市"), ("NT", "南通市"),
+)
+"""Codes and names of the cities of a multi-city (province) network, Zhenjiang first.
+The other cities reuse Zhenjiang's districts as a template, their codes prefixed
+with the city's (``NJRZ`` for the second city's copy of 润州区)."""
 
 
 @dataclass(frozen=True, slots=True)

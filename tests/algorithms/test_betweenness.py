@@ -82,6 +82,7 @@ def test_repeated_edges_loops_and_directions_count_once() -> None:
 
 def test_tiny_graphs_are_zero() -> None:
     assert betweenness(np.empty((0, 2), dtype=int), 0).values.tolist() == []
+    assert betweenness([], 3).values.tolist() == [0.0] * 3
     assert betweenness([[0, 1]], 2).values.tolist() == [0.0, 0.0]
     assert betweenness(np.empty((0, 2), dtype=int), 4).values.tolist() == [0.0] * 4
 
