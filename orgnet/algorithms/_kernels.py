@@ -141,61 +141,97 @@ def sample_paths(indptr: Any, indices: Any, sources: Any, targets: Any, draws: A
     shortest paths pass through it (endpoints excluded).
 
     Sample ``i`` takes the pair ``(sources[i], targets[i])`` and, if they are
-    connected, the shortest path numbered ``floor(draws[i] * sigma)`` of their
-    ``sigma`` shortest paths: with ``draws`` uniform in [0, 1), a uniform one.
-    The number is decoded from the target backwards, each predecessor ``p`` of
-    ``w`` taking a share ``sigma[p] / sigma[w]`` of the remaining range.
+    connected, one of their shortest paths uniformly at random, drawn with the
+    three uniforms ``draws[i]``. The paths are found by a balanced
+    bidirectional search (as in KADABRA, Borassi and Natale 2016): each step
+    grows, by one level, the side whose frontier has fewer edges; when the
+    balls touch, every shortest path crosses the new level at exactly one
+    vertex ``w``, chosen with probability ``sigma_s(w) * sigma_t(w) / sigma_st``,
+    and the two halves are drawn backwards, each predecessor ``p`` of a vertex
+    ``v`` with probability ``sigma(p) / sigma(v)``.
     """
     n = indptr.shape[0] - 1
     samples = sources.shape[0]
     parts = np.zeros((chunks, n), dtype=np.float64)
     for c in _prange(chunks):
-        dist = np.full(n, -1, dtype=np.int64)
-        sigma = np.zeros(n, dtype=np.float64)
-        order = np.empty(n, dtype=np.int64)
+        dist = np.full((2, n), -1, dtype=np.int32)
+        sigma = np.zeros((2, n), dtype=np.float64)
+        order = np.empty((2, n), dtype=np.int32)
         hits = parts[c]
         for i in range(c, samples, chunks):
-            u = sources[i]
-            t = targets[i]
-            dist[u] = 0
-            sigma[u] = 1.0
-            order[0] = u
-            head = 0
-            tail = 1
-            while head < tail:
-                v = order[head]
-                if dist[t] >= 0 and dist[v] >= dist[t]:
-                    break
-                head += 1
-                dv = dist[v] + 1
-                sv = sigma[v]
-                for j in range(indptr[v], indptr[v + 1]):
-                    w = indices[j]
-                    if dist[w] < 0:
-                        dist[w] = dv
-                        order[tail] = w
-                        tail += 1
-                    if dist[w] == dv:
-                        sigma[w] += sv
-            w = t
-            pick = draws[i] * sigma[t]
-            while dist[w] > 1:
-                dw = dist[w] - 1
-                nxt = -1
-                for j in range(indptr[w], indptr[w + 1]):
-                    v = indices[j]
-                    if dist[v] == dw:
-                        nxt = v
-                        if pick < sigma[v]:
+            ends = (sources[i], targets[i])
+            lo = np.zeros(2, dtype=np.int64)  # current level of side x: order[x, lo[x]:hi[x]]
+            hi = np.ones(2, dtype=np.int64)
+            work = np.zeros(2, dtype=np.int64)  # edges out of each side's current level
+            for x in range(2):
+                e = ends[x]
+                dist[x, e] = 0
+                sigma[x, e] = 1.0
+                order[x, 0] = e
+                work[x] = indptr[e + 1] - indptr[e]
+            met = False
+            side = 0
+            while not met and hi[0] > lo[0] and hi[1] > lo[1]:
+                side = 0 if work[0] <= work[1] else 1
+                end = hi[side]
+                w_sum = 0
+                for k in range(lo[side], hi[side]):
+                    v = order[side, k]
+                    dv = dist[side, v] + 1
+                    sv = sigma[side, v]
+                    for j in range(indptr[v], indptr[v + 1]):
+                        w = indices[j]
+                        if dist[side, w] < 0:
+                            dist[side, w] = dv
+                            order[side, end] = w
+                            end += 1
+                            w_sum += indptr[w + 1] - indptr[w]
+                            if dist[1 - side, w] >= 0:
+                                met = True
+                        if dist[side, w] == dv:
+                            sigma[side, w] += sv
+                lo[side] = hi[side]
+                hi[side] = end
+                work[side] = w_sum
+            if met:
+                other = 1 - side
+                total = 0.0
+                for k in range(lo[side], hi[side]):
+                    w = order[side, k]
+                    if dist[other, w] >= 0:
+                        total += sigma[side, w] * sigma[other, w]
+                pick = draws[i, 0] * total
+                mid = -1
+                for k in range(lo[side], hi[side]):
+                    w = order[side, k]
+                    if dist[other, w] >= 0:
+                        mid = w
+                        pick -= sigma[side, w] * sigma[other, w]
+                        if pick < 0.0:
                             break
-                        pick -= sigma[v]
-                pick = min(pick, sigma[nxt] - 1.0)
-                w = nxt
-                hits[w] += 1.0
-            for k in range(tail):
-                w = order[k]
-                dist[w] = -1
-                sigma[w] = 0.0
+                if dist[0, mid] > 0 and dist[1, mid] > 0:
+                    hits[mid] += 1.0
+                for x in range(2):
+                    v = mid
+                    pick = draws[i, 1 + x] * sigma[x, v]
+                    while dist[x, v] > 1:
+                        dv = dist[x, v] - 1
+                        nxt = -1
+                        for j in range(indptr[v], indptr[v + 1]):
+                            p = indices[j]
+                            if dist[x, p] == dv:
+                                nxt = p
+                                if pick < sigma[x, p]:
+                                    break
+                                pick -= sigma[x, p]
+                        pick = min(pick, sigma[x, nxt] - 1.0)
+                        v = nxt
+                        hits[v] += 1.0
+            for x in range(2):
+                for k in range(hi[x]):
+                    w = order[x, k]
+                    dist[x, w] = -1
+                    sigma[x, w] = 0.0
     out = np.zeros(n, dtype=np.float64)
     for c in range(chunks):
         out += parts[c]

@@ -14,7 +14,8 @@ edges) 25,346 vertices are leaves and the folded graph keeps 36,958 vertices:
 see ``benchmarks/betweenness.py`` and ``benchmarks/RESULTS.md``.
 
 ``mode="sample"`` is the estimator of Riondato and Kornaropoulos (2016): it
-samples pairs of vertices and one shortest path between them uniformly; with
+samples pairs of vertices and one shortest path between them uniformly (found
+by a balanced bidirectional search, as KADABRA does); with
 ``r`` samples and a graph whose shortest paths have at most ``VD`` vertices,
 every vertex's estimate is within ``epsilon`` of its exact value with
 probability at least ``1 - delta``, where ``r = (c / epsilon^2) *
@@ -267,7 +268,7 @@ def _sample(indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int64], n: in
     sources = rng.integers(0, n, size=samples, dtype=np.int64)
     targets = rng.integers(0, n - 1, size=samples, dtype=np.int64)
     targets += targets >= sources
-    draws = rng.random(samples)
+    draws = rng.random((samples, 3))
     hits = k.sample_paths(indptr, indices, sources, targets, draws, CHUNKS)
     return BetweennessResult(hits / samples * to_nx, "sample", bound, delta, samples, n)
 

@@ -1032,7 +1032,7 @@ def city(scale: str | Scale = "tiny", seed: int = 0, *, year: int = 2023,
         50,000 nodes), the other districts as bare areas. ``city``: all seven
         districts, about 800 communities, 3,400 grids, 1.05M households and
         1.4M nodes. ``province``: four such cities (镇江, then 南京, 常州 and
-        扬州 on Zhenjiang's template, each from its own seed), about 5.8M
+        无锡 on Zhenjiang's template, each from its own seed), about 5.8M
         nodes and 10.8M rows; ids are unique across cities, the first city is
         the ``city`` network of the same seed. It takes about half a minute
         and 5 GB (``benchmarks/RESULTS.md``); a :class:`Scale` with

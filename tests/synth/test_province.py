@@ -13,11 +13,14 @@ from collections import Counter
 import pytest
 
 from orgnet import synth
+from orgnet.synth import zhenjiang
 from orgnet.errors import InvalidArgument
 from orgnet.io import Dataset
 from orgnet.model import LINK_MODELS, NODE_MODELS
 
 THREE = dataclasses.replace(synth.SCALES["tiny"], name="three", cities=3)
+EVERY = dataclasses.replace(synth.SCALES["tiny"], name="every", cities=len(zhenjiang.CITIES),
+                            bare_districts=True)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +33,14 @@ def test_ids_are_unique_across_cities(three: Dataset) -> None:
     assert len(ids) == len(set(ids))
     cities = [a for a in three["areas"] if a["level"] == "city"]
     assert [(a["id"], a["name"]) for a in cities] == [("ZJ", "镇江市"), ("NJ", "南京市"), ("CZ", "常州市")]
+
+
+def test_ids_are_unique_with_every_city_and_district() -> None:
+    # every district code of every city: a city code equal to a district code collides
+    ds = synth.city(EVERY, seed=0)
+    ids = [row["id"] for m in NODE_MODELS for row in ds[m.FILE]]
+    assert len(ids) == len(set(ids))
+    assert sum(1 for a in ds["areas"] if a["level"] == "city") == len(zhenjiang.CITIES)
 
 
 def test_the_first_city_is_the_one_city_network_of_the_same_seed(three: Dataset) -> None:
