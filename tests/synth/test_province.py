@@ -13,10 +13,10 @@ from collections import Counter
 import pytest
 
 from orgnet import synth
-from orgnet.synth import zhenjiang
 from orgnet.errors import InvalidArgument
 from orgnet.io import Dataset
 from orgnet.model import LINK_MODELS, NODE_MODELS
+from orgnet.synth import zhenjiang
 
 THREE = dataclasses.replace(synth.SCALES["tiny"], name="three", cities=3)
 EVERY = dataclasses.replace(synth.SCALES["tiny"], name="every", cities=len(zhenjiang.CITIES),
