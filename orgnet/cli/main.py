@@ -238,6 +238,8 @@ def cmd_influence(args: argparse.Namespace) -> int:
         report = net.influence(betweenness=args.betweenness, samples=args.samples)
         frame = report.alliances_frame() if args.alliances else report.to_frame().head(args.top)
         _emit(frame, args.format)
+        if report.betweenness_error_bound is not None:
+            print(f"betweenness: {report.betweenness_method}", file=sys.stderr)
     return 0
 
 
@@ -312,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def betweenness_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--betweenness", choices=["exact", "sample"], default="exact",
-                       help="exact (default) or estimated from --samples sources: exact takes minutes on a whole city")
+                       help="exact (default) or estimated from --samples sampled shortest paths, with its error bound")
         p.add_argument("--samples", type=int, default=1000)
 
     def read_options(p: argparse.ArgumentParser) -> None:

@@ -93,7 +93,10 @@ class InfluenceReport(BaseModel):
     districts: dict[str, str | None] = Field(default_factory=dict, repr=False)
     """District of every actor and community, for plots."""
     betweenness_method: str = "exact"
-    """``"exact"`` or ``"sample of N sources"``: how betweenness was computed."""
+    """``"exact"`` or ``"sample of N paths, error <= E with probability 0.9"``: how betweenness was computed."""
+    betweenness_error_bound: float | None = None
+    """``None`` when exact; when sampled, every actor's betweenness is within this of
+    the exact value with probability 0.9 (Riondato and Kornaropoulos, 2016)."""
     district_names: dict[str, str] = Field(default_factory=dict, repr=False)
     """District id -> name, for plot legends."""
 
@@ -121,15 +124,17 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
     store : GraphStore
     betweenness : {"exact", "sample"}
         ``"exact"`` (the default) equals networkx's
-        ``betweenness_centrality(normalized=True)``. Its cost grows as nodes x
-        edges: a district takes about a second, a whole city's projection (62k
-        nodes, 111k edges) more than ten minutes in igraph or rustworkx.
-        ``"sample"`` estimates it from ``samples`` random sources (Brandes and
-        Pich, 2007): unbiased, exact when ``samples`` reaches the node count.
+        ``betweenness_centrality(normalized=True)``, computed by
+        :func:`orgnet.algorithms.betweenness` (trees folded in closed form,
+        then a compiled Brandes; see ``benchmarks/RESULTS.md`` for a city).
+        ``"sample"`` estimates it from ``samples`` sampled shortest paths
+        (Riondato and Kornaropoulos, 2016) and states its error bound in
+        :attr:`InfluenceReport.betweenness_error_bound`.
     samples : int
-        Sources for ``"sample"``, at least 1.
+        Shortest paths sampled for ``"sample"``; the bound shrinks as
+        ``1 / sqrt(samples)``.
     seed : int
-        Seed of the source sample (0 to 2**32 - 1): the same seed gives the same estimate.
+        Seed of the sample (0 to 2**32 - 1): the same seed gives the same estimate.
 
     Returns
     -------
@@ -197,8 +202,14 @@ def compute(proj: Projection, tree: AreaTree, *, sources: int | None = None, see
     graph.add_nodes_from(sorted({x for u, v, _ in proj.edges for x in (u, v)}))
     graph.add_edges_from(sorted((u, v) for u, v, _ in proj.edges))
     pagerank = nx.pagerank(graph, alpha=0.85) if graph.number_of_nodes() else {}
-    between = betweenness(graph, sources=sources, seed=seed) if graph.number_of_nodes() else {}
-    method = "exact" if sources is None or sources >= graph.number_of_nodes() else f"sample of {sources} sources"
+    from orgnet.algorithms.betweenness import betweenness as fast_betweenness
+
+    index = {name: i for i, name in enumerate(graph.nodes)}
+    result = fast_betweenness([(index[u], index[v]) for u, v in graph.edges], len(index),
+                              mode="exact" if sources is None else "sample", samples=sources, seed=seed)
+    between = dict(zip(index, result.values.tolist(), strict=True))
+    bound = result.error_bound
+    method = "exact" if bound is None else f"sample of {sources} paths, error <= {bound:.2g} with probability 0.9"
 
     communities: dict[str, set[str]] = {}
     activities: dict[str, set[str]] = {}
@@ -247,4 +258,4 @@ def compute(proj: Projection, tree: AreaTree, *, sources: int | None = None, see
         )
     names = {d: n for d, n in proj.district_names.items() if n}
     return InfluenceReport(actors=actors, alliances=alliances, edges=sorted(proj.edges), districts=districts,
-                           betweenness_method=method, district_names=names)
+                           betweenness_method=method, betweenness_error_bound=bound, district_names=names)

@@ -20,6 +20,7 @@ can be its 楼栋长. It is not a census.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import math
@@ -34,7 +35,7 @@ from orgnet.io.dataset import Dataset
 from orgnet.model import FILES, REGISTRATION_UNIT_CATEGORIES
 from orgnet.synth import zhenjiang as zj
 
-__all__ = ["Scale", "SCALES", "DEFAULT_GAPS", "city"]
+__all__ = ["Scale", "SCALES", "PROVINCE", "DEFAULT_GAPS", "city"]
 
 Row = dict[str, Any]
 _T = TypeVar("_T")
@@ -66,6 +67,12 @@ class Scale:
     pairings_per_community, activities_per_community, matters_per_grid : float
         Mean counts; activities are per year, with a quarter as many again in
         the year before, and matters include about 15% from the year before.
+    cities : int
+        How many cities (default 1). Each is generated with the same scale
+        from its own seed and has its own city area, committee and units;
+        Zhenjiang comes first (identical to the one-city network of the same
+        seed), then the other cities of :data:`zhenjiang.CITIES`, whose ids
+        carry the city's code, so ids are unique across cities.
 
     Examples
     --------
@@ -85,6 +92,7 @@ class Scale:
     pairings_per_community: float
     activities_per_community: float
     matters_per_grid: float
+    cities: int = 1
 
 
 SCALES: Final[Mapping[str, Scale]] = MappingProxyType({
@@ -108,6 +116,18 @@ SCALES: Final[Mapping[str, Scale]] = MappingProxyType({
     ),
 })
 """The built-in scales: ``tiny`` (≈1k nodes), ``district`` (润州区, ≈50k), ``city`` (≈1.4M)."""
+
+PROVINCE: Final[Scale] = dataclasses.replace(SCALES["city"], name="province", cities=4)
+"""Four cities of the ``city`` scale (≈5.8M nodes), for benchmarks: ``city("province")``.
+
+Kept apart from :data:`SCALES`, the sizes the test suite walks through.
+
+Examples
+--------
+>>> from orgnet.synth import PROVINCE
+>>> PROVINCE.cities, PROVINCE.districts == SCALES["city"].districts
+(4, True)
+"""
 
 DEFAULT_GAPS: Final[Mapping[str, float]] = MappingProxyType({
     # Share of grids with no grid party branch (no Org COVERS the grid).
@@ -273,11 +293,13 @@ def _subset(rng: random.Random, items: Sequence[_T], category: Sequence[str],
 def _scale(scale: str | Scale) -> Scale:
     if isinstance(scale, Scale):
         return scale
+    if scale == PROVINCE.name:
+        return PROVINCE
     try:
         return SCALES[scale]
     except (KeyError, TypeError):
         raise InvalidArgument(
-            f"unknown scale {scale!r}; use one of {', '.join(SCALES)} or a Scale"
+            f"unknown scale {scale!r}; use one of {', '.join(SCALES)}, {PROVINCE.name} or a Scale"
         ) from None
 
 
@@ -304,8 +326,11 @@ def _gap_rates(gaps: Mapping[str, float] | None) -> dict[str, float]:
 class _Builder:
     """Builds the tables phase by phase; every random draw comes from ``self.rng``."""
 
-    def __init__(self, scale: Scale, seed: int, year: int, gaps: dict[str, float]) -> None:
+    def __init__(self, scale: Scale, seed: int | str, year: int, gaps: dict[str, float],
+                 city: int = 0) -> None:
         self.rng = random.Random(seed)
+        self.code, self.city_name = zj.CITIES[city]
+        self.prefix = "" if city == 0 else self.code
         self.scale = scale
         self.year = year
         self.gaps = gaps
@@ -395,20 +420,23 @@ class _Builder:
         self.t["areas"].append(row)
 
     def _areas(self) -> None:
-        self._area(zj.CITY_CODE, zj.CITY_NAME, "city", None)
+        self._area(self.code, self.city_name, "city", None)
         layout = dict(self.scale.districts)
-        for spec in zj.DISTRICTS:
-            if spec.code not in layout and not self.scale.bare_districts:
+        for template in zj.DISTRICTS:
+            if template.code not in layout and not self.scale.bare_districts:
                 continue
-            d = _District(spec, populated=spec.code in layout, org_id=f"O-{spec.code}")
+            spec = template if not self.prefix else dataclasses.replace(
+                template, code=self.prefix + template.code,
+                full=template.full.replace(zj.CITY_NAME, self.city_name))
+            d = _District(spec, populated=template.code in layout, org_id=f"O-{spec.code}")
             self.districts.append(d)
-            self._area(spec.code, spec.name, "district", zj.CITY_CODE)
+            self._area(spec.code, spec.name, "district", self.code)
             if d.populated:
-                n = layout[spec.code]
+                n = layout[template.code]
                 for sub_spec in spec.subdistricts[:n]:
                     self._subdistrict(d, sub_spec)
         for c in self.communities:
-            for area_id in (c.id, c.sub.id, c.sub.district.spec.code, zj.CITY_CODE):
+            for area_id in (c.id, c.sub.id, c.sub.district.spec.code, self.code):
                 self.area_communities.setdefault(area_id, []).append(c)
 
     def _subdistrict(self, d: _District, spec: zj.SubdistrictSpec) -> None:
@@ -457,14 +485,15 @@ class _Builder:
         return row
 
     def _regional_orgs(self) -> None:
-        self._org("O-ZJ", "中共镇江市委员会", "committee", "regional", area=zj.CITY_CODE)
-        self._org("O-ZJ-WY", "镇江市物业行业党委", "committee", "property", parent="O-ZJ")
+        root = f"O-{self.code}"
+        self._org(root, f"中共{self.city_name}委员会", "committee", "regional", area=self.code)
+        self._org(f"{root}-WY", f"{self.city_name}物业行业党委", "committee", "property", parent=root)
         grid_gaps = self._gap_set("grid_party_org", len(self.grids))
         gi = 0
         for d in self.districts:
             code, name = d.spec.code, d.spec.name
             self._org(d.org_id, f"中共{d.spec.full}委员会", "committee", "regional",
-                      parent="O-ZJ", area=code)
+                      parent=root, area=code)
             self._org(f"O-{code}-WY", f"{name}物业行业党委", "committee", "property",
                       parent=d.org_id)
             self._org(f"O-{code}-LX", f"{name}两新组织综合党委", "committee", "industry",
@@ -490,7 +519,7 @@ class _Builder:
 
     def _unit(self, name: str, category: str, level: str | None, area_id: str,
               home: _District | None) -> str:
-        prefix = home.spec.code if home is not None else zj.CITY_CODE
+        prefix = home.spec.code if home is not None else self.code
         n = self.unit_counter[prefix] = self.unit_counter.get(prefix, 0) + 1
         unit_id = f"U-{prefix}-{n:04d}"
         row: Row = {"id": unit_id, "name": name, "category": category}
@@ -505,7 +534,8 @@ class _Builder:
     def _units(self) -> None:
         rng, share = self.rng, self.scale.unit_share
         for name, cat, level in _subset(rng, zj.CITY_UNITS, [u[1] for u in zj.CITY_UNITS], share):
-            self.city_units.append(self._unit(name, cat, level, zj.CITY_CODE, None))
+            name = name.replace(zj.CITY_NAME, self.city_name)
+            self.city_units.append(self._unit(name, cat, level, self.code, None))
         cats = [u[1] for u in zj.DISTRICT_UNITS]
         for d in self.districts:
             spec = d.spec
@@ -574,7 +604,7 @@ class _Builder:
             kind = "group"
         else:
             kind = "branch"
-        code = home.spec.code if home is not None else zj.CITY_CODE
+        code = home.spec.code if home is not None else self.code
         if cat == "property_company":
             parent = f"O-{code}-WY"
         elif cat in ("non_public", "social_org"):
@@ -755,7 +785,7 @@ class _Builder:
                 self._role(member_of(sub.communities), "secretary", sub.org_id)
             if d.subs:
                 self._role(member_of(d.communities), "secretary", d.org_id)
-        self._role(member_of(self.communities), "secretary", "O-ZJ")
+        self._role(member_of(self.communities), "secretary", f"O-{self.code}")
         for unit_id, org_id in self.unit_org.items():
             worker = self.unit_worker.get(unit_id)
             if worker is not None:
@@ -996,12 +1026,17 @@ def city(scale: str | Scale = "tiny", seed: int = 0, *, year: int = 2023,
 
     Parameters
     ----------
-    scale : {"tiny", "district", "city"} or Scale
+    scale : {"tiny", "district", "city", "province"} or Scale
         ``tiny``: two districts, three subdistricts, about 6 communities, 20
         grids and 1,000 nodes. ``district``: 润州区 fully populated (about
         50,000 nodes), the other districts as bare areas. ``city``: all seven
         districts, about 800 communities, 3,400 grids, 1.05M households and
-        1.4M nodes.
+        1.4M nodes. ``province``: four such cities (镇江, then 南京, 常州 and
+        无锡 on Zhenjiang's template, each from its own seed), about 5.8M
+        nodes and 10.8M rows; ids are unique across cities, the first city is
+        the ``city`` network of the same seed. It takes about half a minute
+        and 5 GB (``benchmarks/RESULTS.md``); a :class:`Scale` with
+        ``cities=`` gives smaller multi-city networks.
     seed : int
         Seed of the random generator: the same seed gives identical rows.
     year : int
@@ -1041,10 +1076,23 @@ def city(scale: str | Scale = "tiny", seed: int = 0, *, year: int = 2023,
     rates = _gap_rates(gaps)
     if not 1901 <= year <= 2199:
         raise InvalidArgument(f"year must be between 1901 and 2199, got {year!r}")
+    if not 1 <= spec.cities <= len(zj.CITIES):
+        raise InvalidArgument(f"a network has 1 to {len(zj.CITIES)} cities, got {spec.cities!r}")
     was_enabled = gc.isenabled()
     gc.disable()  # millions of small dicts: the collector would only slow the build down
     try:
-        return _Builder(spec, seed, year, rates).build()
+        first = _Builder(spec, seed, year, rates).build()
+        if spec.cities == 1:
+            return first
+        tables = {name: list(first[name]) for name in first}
+        for k in range(1, spec.cities):
+            # Each further city from its own stream: a str seed is hashed by
+            # random.seed deterministically (sha512), whatever PYTHONHASHSEED is.
+            more = _Builder(spec, f"{seed}/{k}", year, rates, city=k).build()
+            for name in tables:
+                tables[name].extend(more[name])
+            del more
+        return Dataset(tables)
     finally:
         if was_enabled:
             gc.enable()

@@ -28,6 +28,7 @@ from orgnet.errors import InvalidArgument
 __all__ = [
     "CITY_CODE",
     "CITY_NAME",
+    "CITIES",
     "SubdistrictSpec",
     "DistrictSpec",
     "DISTRICTS",
@@ -53,6 +54,14 @@ __all__ = [
 
 CITY_CODE: Final = "ZJ"
 CITY_NAME: Final = "镇江市"
+CITIES: Final[tuple[tuple[str, str], ...]] = (
+    (CITY_CODE, CITY_NAME), ("NJ", "南京市"), ("CZ", "常州市"), ("WX", "无锡市"), ("TZ", "泰州市"),
+    ("SZ", "苏州市"), ("NT", "南通市"), ("HA", "淮安市"),
+)
+"""Codes and names of the cities of a multi-city (province) network, Zhenjiang first.
+The other cities reuse Zhenjiang's districts as a template, their codes prefixed
+with the city's (``NJRZ`` for the second city's copy of 润州区); no city code is
+also a district code (扬州 would be ``YZ``, which is 扬中市's)."""
 
 
 @dataclass(frozen=True, slots=True)
