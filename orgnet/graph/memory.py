@@ -28,6 +28,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -352,7 +353,8 @@ class State:
         label = self.label
         nodes = dict(self.nodes)
         rels = dict(self.rels)
-        all_new = [row["id"] for rows in changes.nodes.values() for row in rows]
+        take_id = itemgetter("id")
+        all_new = [node_id for rows in changes.nodes.values() for node_id in map(take_id, rows)]
         codes_all = ids.add(all_new) if all_new else _EMPTY
         n = max(self.n, len(ids))
         if n > len(label):
@@ -398,23 +400,24 @@ class State:
                 if not stay.all():
                     rels[batch.type] = current.take(stay)
             if batch.edges:
-                src = state.codes([e[0] for e in batch.edges])
-                dst = state.codes([e[1] for e in batch.edges])
+                starts, ends = zip(*batch.edges)  # two columns in one C-level pass
+                src = state.codes(starts)
+                dst = state.codes(ends)
                 rels[batch.type] = _merge(rels.get(batch.type), src, dst, None, {})
         for rel_type, links in changes.links.items():
             if not links:
                 continue
-            src = state.codes([link.src for link in links])
-            dst = state.codes([link.dst for link in links])
+            starts, ends, all_props = zip(*links)
+            src = state.codes(starts)
+            dst = state.codes(ends)
             keys = LINK_KEYS.get(rel_type, ())
+            names = list(dict.fromkeys(k for p in all_props for k in p))
+            props = {k: _object_array(list(map(methodcaller("get", k), all_props))) for k in names}
             key = None
-            if keys:
-                key = _object_array([
-                    link.props.get(keys[0]) if len(keys) == 1 else tuple(link.props.get(k) for k in keys)
-                    for link in links
-                ])
-            names = list(dict.fromkeys(k for link in links for k in link.props))
-            props = {k: _object_array([link.props.get(k) for link in links]) for k in names}
+            if len(keys) == 1:
+                key = props.get(keys[0], np.full(len(links), None, dtype=object))
+            elif keys:
+                key = _object_array([tuple(p.get(k) for k in keys) for p in all_props])
             rels[rel_type] = _merge(rels.get(rel_type), src, dst, key, props)
         return State(ids, n, label, nodes, rels)
 
