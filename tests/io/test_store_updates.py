@@ -197,3 +197,17 @@ def test_area_of_the_template_header_in_gbk_loads(tmp_path: Path) -> None:
 
     write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""]], encoding="gbk")
     assert load_folder(MemoryStore(), tmp_path).counts == {"areas": 1}
+
+
+def test_conflicting_rows_in_an_office_file(tmp_path: Path) -> None:
+    from orgnet.graph.memory import MemoryStore
+
+    folder = district_folder(tmp_path)
+    write_csv(folder / "角色.csv", ["人员编号", "角色", "对象编号", "起始日期"],
+              [["P1", "楼栋长", "B1", "2023/5/1"], ["P1", "网格长", "G1", ""], ["P1", "楼栋长", "B1", "2024年1月1日"]],
+              encoding="gbk")
+    with pytest.raises(InvalidData) as info:
+        load_folder(MemoryStore(), folder)
+    [p] = info.value.problems
+    assert (p.file, p.row, p.field, p.type) == ("角色.csv", 4, "since", "conflicting_duplicate")
+    assert "rows 2 and 4" in p.reason and p.reason.startswith("起始日期: ")
