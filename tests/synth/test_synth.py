@@ -343,7 +343,7 @@ def test_a_rate_override_changes_only_its_rule() -> None:
         ({"gaps": {"grid_party_orgs": 0.1}}, "unknown gap key"),
         ({"gaps": {"member_org": 1.5}}, "from 0 to 1"),
         ({"gaps": {"member_org": "high"}}, "from 0 to 1"),
-        ({"scale": "province"}, "unknown scale"),
+        ({"scale": "country"}, "unknown scale"),  # "province" became a scale (issue 9)
         ({"year": 3000}, "year"),
     ],
 )
