@@ -167,7 +167,7 @@ class Network:
         with self._lock.reading():
             return contact_path(self.store, a, b)
 
-    def influence(self, *, betweenness: str = "exact", samples: int = 1000, seed: int = 0) -> InfluenceReport:
+    def influence(self, *, betweenness: str = "exact", samples: int = 40_000, seed: int = 0) -> InfluenceReport:
         """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
         with self._lock.reading():
             return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)

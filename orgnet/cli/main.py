@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     def betweenness_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--betweenness", choices=["exact", "sample"], default="exact",
                        help="exact (default) or estimated from --samples sampled shortest paths, with its error bound")
-        p.add_argument("--samples", type=int, default=1000)
+        p.add_argument("--samples", type=int, default=40_000)
 
     def read_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--encoding", help="encoding of the CSV files (default: detected; e.g. gbk, utf-16)")

@@ -115,7 +115,7 @@ class InfluenceReport(BaseModel):
         return plot_influence(self, ax=ax, top=top)
 
 
-def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1000,
+def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 40_000,
               seed: int = 0) -> InfluenceReport:
     """Rank units and orgs by their place in the co-building network.
 
