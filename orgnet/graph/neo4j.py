@@ -168,12 +168,21 @@ def _node_create(label: str) -> LiteralString:
 
 
 def _node_merge(label: str) -> LiteralString:
-    """Upsert rows of one label; return the ids held by another kind (the transaction is then rolled back)."""
+    """Upsert rows of one label; return the ids held by another kind (the transaction is then rolled back).
+
+    ``SET n = row`` reads which properties the node has (to remove those the
+    row lacks) before it writes; were that read done before the node's lock,
+    a property written meanwhile by another load would survive next to this
+    row's values (found by the concurrent-loader tests: one row's ``name``
+    beside another row's ``parent_id``). ``SET n.id = row.id`` (no change)
+    takes the lock first.
+    """
     lab = _label(label)
     return (  # built from the closed label set only
         "UNWIND $rows AS row "
         "MERGE (n:Entity {id: row.id}) "
         f"ON CREATE SET n:{lab} "
+        "SET n.id = row.id "  # takes the node's write lock first: ``SET n = row`` then reads its keys
         "SET n = row "
         f"WITH n WHERE NOT n:{lab} "
         "RETURN collect({id: n.id, kinds: [l IN labels(n) WHERE l IN $kinds]}) AS clash"
