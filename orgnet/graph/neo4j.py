@@ -6,6 +6,10 @@ given (``id`` included, reference fields such as ``parent_id`` kept). Writes are
 batched ``UNWIND $rows`` statements in managed transactions
 (``session.execute_write``), which the driver retries on transient errors, so
 a load that is cut off can simply be run again: every statement is an upsert.
+Concurrent loads double and tear nothing: each transaction locks what it reads
+before reading it, a node and its reference-field relationships share one
+transaction, and a node's kind is fixed when it is created (see the comment
+above :func:`_node_create` and ``docs/guarantees.md``).
 
 Cypher text is built only from module-level constants and from the closed sets
 of labels and relationship types in :mod:`orgnet.model` (checked by
