@@ -6,6 +6,10 @@ given (``id`` included, reference fields such as ``parent_id`` kept). Writes are
 batched ``UNWIND $rows`` statements in managed transactions
 (``session.execute_write``), which the driver retries on transient errors, so
 a load that is cut off can simply be run again: every statement is an upsert.
+Concurrent loads double and tear nothing: each transaction locks what it reads
+before reading it, a node and its reference-field relationships share one
+transaction, and a node's kind is fixed when it is created (see the comment
+above :func:`_node_create` and ``docs/guarantees.md``).
 
 Cypher text is built only from module-level constants and from the closed sets
 of labels and relationship types in :mod:`orgnet.model` (checked by
@@ -168,12 +172,21 @@ def _node_create(label: str) -> LiteralString:
 
 
 def _node_merge(label: str) -> LiteralString:
-    """Upsert rows of one label; return the ids held by another kind (the transaction is then rolled back)."""
+    """Upsert rows of one label; return the ids held by another kind (the transaction is then rolled back).
+
+    ``SET n = row`` reads which properties the node has (to remove those the
+    row lacks) before it writes; were that read done before the node's lock,
+    a property written meanwhile by another load would survive next to this
+    row's values (found by the concurrent-loader tests: one row's ``name``
+    beside another row's ``parent_id``). ``SET n.id = row.id`` (no change)
+    takes the lock first.
+    """
     lab = _label(label)
     return (  # built from the closed label set only
         "UNWIND $rows AS row "
         "MERGE (n:Entity {id: row.id}) "
         f"ON CREATE SET n:{lab} "
+        "SET n.id = row.id "  # takes the node's write lock first: ``SET n = row`` then reads its keys
         "SET n = row "
         f"WITH n WHERE NOT n:{lab} "
         "RETURN collect({id: n.id, kinds: [l IN labels(n) WHERE l IN $kinds]}) AS clash"

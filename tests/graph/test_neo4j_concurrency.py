@@ -137,10 +137,21 @@ def test_concurrent_loads_of_overlapping_data_never_tear(
 ) -> None:
     # Seeds give the same ids different parents, buildings, households: the loads disagree.
     datasets = [city("tiny", seed=i % 2) for i in range(loaders)]
+    versions: dict[str, list[dict[str, Any]]] = {}  # id -> the node as each data set would write it
+    for ds in datasets[:2]:
+        mem = MemoryStore()
+        load_records(mem, ds)
+        for label in sorted(LABELS):
+            for node in mem.iter_nodes(label):
+                versions.setdefault(node["id"], []).append(node)
     for _ in range(2):
         results = run_loaders(neo4j_server, datasets, tmp_path)
         assert all(r == "LOADED" or r in ("FAILED InvalidData", "FAILED LoadConflict") for r in results), results
         assert violations(neo4j_store) == {}
+        # every node is one row, whole: never one load's name beside another's parent_id
+        mixed = [node["id"] for label in sorted(LABELS) for node in neo4j_store.iter_nodes(label)
+                 if node not in versions[node["id"]]]
+        assert mixed == []
     # Afterwards a data set loads again cleanly over the mixture.
     assert run_loaders(neo4j_server, datasets[:1], tmp_path) == ["LOADED"]
     assert violations(neo4j_store) == {}
