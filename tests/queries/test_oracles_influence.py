@@ -101,6 +101,10 @@ def test_sampled_betweenness_through_influence(store: Any) -> None:
     g = nx.Graph()  # the projection with its nodes in id order: the sources are drawn by position
     g.add_nodes_from(sorted(oracles.projection(boundary.ROWS)))
     g.add_edges_from(oracles.projection(boundary.ROWS).edges)
+    exact = influence(store, samples=3)  # samples only count with betweenness="sample"
+    assert exact.betweenness_method == "exact"
+    assert {a.id: a.betweenness for a in exact.actors} == pytest.approx(
+        {a: v["betweenness"] for a, v in actors.items()}, rel=1e-9, abs=1e-12)
     full = influence(store, betweenness="sample", samples=len(g))
     assert full.betweenness_method == "exact"
     assert {a.id: a.betweenness for a in full.actors} == pytest.approx(
