@@ -12,7 +12,7 @@ from typing import Any
 ROWS: dict[str, list[dict[str, Any]]] = {
     "areas": [
         {"id": "Z", "level": "city"},
-        {"id": "D1", "level": "district", "parent_id": "Z"},
+        {"id": "D1", "name": "润州区", "level": "district", "parent_id": "Z"},
         {"id": "D2", "level": "district", "parent_id": "Z"},
         {"id": "D3", "level": "district", "parent_id": "Z"},  # empty: nothing anywhere in it
         {"id": "S1", "level": "subdistrict", "parent_id": "D1"},
@@ -80,7 +80,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"source_id": "U1", "community_id": "C1", "year": 2023, "reported": True},
         {"source_id": "U1", "community_id": "C2", "year": 2023, "reported": False},
     ],
-    "alliances": [{"id": "L1", "kind": "alliance", "area_id": "D1"}, {"id": "L2", "kind": "alliance", "area_id": "D3"}],
+    "alliances": [{"id": "L1", "name": "润州党建联盟", "kind": "alliance", "area_id": "D1"}, {"id": "L2", "kind": "alliance", "area_id": "D3"}],
     "alliance_members": [{"alliance_id": "L1", "member_id": "O1"}, {"alliance_id": "L1", "member_id": "U1"}],
     "activities": [{"id": "V1", "date": "2023-03-01", "area_id": "C1"}, {"id": "V2", "date": "2023-04-01"}],
     "organizers": [{"activity_id": "V1", "organizer_id": "O1"}, {"activity_id": "V2", "organizer_id": "U2"},

@@ -333,13 +333,21 @@ def projection(rows: Rows) -> nx.Graph:
     return g
 
 
+def projection_edges(rows: Rows) -> list[tuple[str, str, str]]:
+    """(actor, community / activity / alliance, relationship type), sorted."""
+    R = defaultdict(list, rows)
+    return sorted({(p["source_id"], p["target_id"], "PAIRED_WITH") for p in R["pairings"]}
+                  | {(o["organizer_id"], o["activity_id"], "ORGANIZED") for o in R["organizers"]}
+                  | {(m["member_id"], m["alliance_id"], "MEMBER_OF") for m in R["alliance_members"]})
+
+
 def own_district(raw: Raw, actor: str) -> str | None:
     """A unit's district is where it is located; an org's is the area it covers, or else its unit's."""
     area = raw.units[actor].get("area_id") if actor in raw.units else raw.org_area(actor)
     return raw.ancestor_at(area, "district")
 
 
-def influence(rows: Rows) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
+def influence(rows: Rows) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Per actor every ActorInfluence field; per alliance its members, communities and activities."""
     raw = Raw(rows)
     R = raw.R
@@ -368,10 +376,11 @@ def influence(rows: Rows) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str
             "pagerank": pagerank[actor],
             "betweenness": between[actor],
         }
-    alliances: dict[str, dict[str, int]] = {}
+    alliances: dict[str, dict[str, Any]] = {}
     for a in R["alliances"]:
         who = {m["member_id"] for m in R["alliance_members"] if m["alliance_id"] == a["id"]}
         alliances[a["id"]] = {
+            "name": a.get("name"),
             "members": len(who),
             "communities": len(set().union(*(paired[m] for m in who))) if who else 0,
             "activities": len(set().union(*(organized[m] for m in who))) if who else 0,

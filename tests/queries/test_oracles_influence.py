@@ -46,10 +46,13 @@ def check(store: Any, rows: Rows) -> None:
         assert a.betweenness == pytest.approx(expected["betweenness"], rel=1e-9, abs=1e-12), a.id
     order = [(-a.pagerank, a.id) for a in report.actors]
     assert order == sorted(order)
-    assert {s.id: {"members": s.members, "communities": s.communities, "activities": s.activities}
+    assert {s.id: {"name": s.name, "members": s.members, "communities": s.communities, "activities": s.activities}
             for s in report.alliances} == alliances
     assert [s.id for s in report.alliances] == sorted(alliances)
     assert report.betweenness_method == "exact"
+    assert report.edges == oracles.projection_edges(rows)
+    assert report.district_names == {a["id"]: a["name"] for a in rows.get("areas", [])
+                                     if a["level"] == "district" and a.get("name")}
     raw = oracles.Raw(rows)
     paired = {p["target_id"] for p in rows.get("pairings", [])}
     assert report.districts == {**{c: raw.ancestor_at(c, "district") for c in paired},
@@ -80,8 +83,8 @@ def test_boundary_influence_worked_by_hand(store: Any) -> None:
     }
     assert {a: tuple(actors[a][f] for f in fields) for a in actors} == hand
     assert {a: tuple(getattr(by_id[a], f) for f in fields) for a in by_id} == hand
-    assert alliances == {"L1": {"members": 2, "communities": 2, "activities": 2},
-                         "L2": {"members": 0, "communities": 0, "activities": 0}}
+    assert alliances == {"L1": {"name": "润州党建联盟", "members": 2, "communities": 2, "activities": 2},
+                         "L2": {"name": None, "members": 0, "communities": 0, "activities": 0}}
     check(store, boundary.ROWS)
 
 
@@ -98,6 +101,10 @@ def test_sampled_betweenness_through_influence(store: Any) -> None:
     g = nx.Graph()  # the projection with its nodes in id order: the sources are drawn by position
     g.add_nodes_from(sorted(oracles.projection(boundary.ROWS)))
     g.add_edges_from(oracles.projection(boundary.ROWS).edges)
+    exact = influence(store, samples=3)  # samples only count with betweenness="sample"
+    assert exact.betweenness_method == "exact"
+    assert {a.id: a.betweenness for a in exact.actors} == pytest.approx(
+        {a: v["betweenness"] for a, v in actors.items()}, rel=1e-9, abs=1e-12)
     full = influence(store, betweenness="sample", samples=len(g))
     assert full.betweenness_method == "exact"
     assert {a.id: a.betweenness for a in full.actors} == pytest.approx(
