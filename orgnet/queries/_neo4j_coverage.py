@@ -43,7 +43,7 @@ _IN_SCOPE: Final[LiteralString] = "($scope IS NULL OR anchor IN $scope)"
 _GROUPED: Final[LiteralString] = (
     " RETURN anchor, count(*) AS checked, collect(CASE WHEN gap THEN subject END) AS gaps"
 )
-# Household and member rules group per building (and per household) before walking to the
+# The household rule groups per building before walking to the
 # grid, so each building's walk to its grid is done once, not once per household: at city
 # scale (1M households, buildings of ~30) that cut household_contact from 46M to 10M db hits.
 # Rows come in as (hb, checked, gaps) per building (hb may be null or not a Building: no anchor).
@@ -52,12 +52,8 @@ _BUILDING_TO_GRID: Final[LiteralString] = (
     " WITH CASE WHEN hb:Building THEN [(hb)-[:IN]->(hg) | hg.id][0] END AS anchor, checked, gaps"
     " WHERE " + _IN_SCOPE + " RETURN anchor, sum(checked) AS checked, " + _FLATTEN + " AS gaps"
 )
-# Members (p, with the gap id as `gap`) -> per household -> per building -> grid.
-_MEMBERS_TO_GRID: Final[LiteralString] = (
-    " WITH h, count(*) AS checked, collect(gap) AS gaps"
-    " WITH CASE WHEN h:Household THEN [(h)-[:IN]->(hb) | hb][0] END AS hb, checked, gaps"
-    " WITH hb, sum(checked) AS checked, " + _FLATTEN + " AS gaps" + _BUILDING_TO_GRID
-)
+# Member rules cannot group per household: a member whose household has no grid is anchored
+# by their org's or unit's area, which only the person knows, so they walk per person.
 
 RULE_QUERIES: Final[dict[str, LiteralString]] = {
     "grid_party_org": (
@@ -86,14 +82,14 @@ RULE_QUERIES: Final[dict[str, LiteralString]] = {
     ),
     "member_org": (
         "MATCH (p:Person) WHERE p.is_member = true "
-        "WITH [(p)-[:LIVES_IN]->(h) | h][0] AS h, "
-        "CASE WHEN NOT EXISTS { (p)-[:BELONGS_TO]->() } THEN p.id END AS gap" + _MEMBERS_TO_GRID
+        "WITH p.id AS subject, " + _PERSON_GRID + " AS anchor, "
+        "NOT EXISTS { (p)-[:BELONGS_TO]->() } AS gap WHERE " + _IN_SCOPE + _GROUPED
     ),
     "member_registration": (
         "MATCH (p:Person) WHERE p.is_member = true AND p.member_category = 'in_service' "
-        "WITH [(p)-[:LIVES_IN]->(h) | h][0] AS h, "
-        "CASE WHEN NOT EXISTS { (p)-[r:REGISTERED_WITH]->() WHERE r.year = $year } THEN p.id END AS gap"
-        + _MEMBERS_TO_GRID
+        "WITH p.id AS subject, " + _PERSON_GRID + " AS anchor, "
+        "NOT EXISTS { (p)-[r:REGISTERED_WITH]->() WHERE r.year = $year } AS gap WHERE "
+        + _IN_SCOPE + _GROUPED
     ),
     "unit_registration": (
         "MATCH (u:Unit) WHERE u.category IN $categories "
