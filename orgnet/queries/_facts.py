@@ -53,7 +53,7 @@ class KpiFacts:
     activities: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     """(activity, date, area)."""
     matters: list[tuple[str, str | None, str | None, str | None, str | None]] = field(default_factory=list)
-    """(matter, category, created_at, closed_at, anchor of the raiser)."""
+    """(matter, category, created_at, closed_at, grid of the raising household or of the raiser's household)."""
     sites: list[tuple[str, bool, str | None]] = field(default_factory=list)
     """(site, standardized, area)."""
     social_workers: list[tuple[str, str | None]] = field(default_factory=list)

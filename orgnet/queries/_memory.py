@@ -95,13 +95,15 @@ class MemoryEngine:
         return self.s.cached("org_area", build)  # type: ignore[no-any-return]
 
     def person_anchor(self) -> np.ndarray:
-        """Code -> a person's anchor: their household's grid, else their org's area, else their unit's."""
+        """Code -> a person's anchor: their household's grid (-1 when it has none); without a
+        household, their org's area, else their unit's."""
         def build() -> np.ndarray:
             s = self.s
-            home = _take(self.household_grid(), self._of_label(s.out1("LIVES_IN"), "Household"))
+            household = self._of_label(s.out1("LIVES_IN"), "Household")
+            home = _take(self.household_grid(), household)
             org = _take(self.org_area(), s.out1("BELONGS_TO"))
             unit = _take(s.out1("LOCATED_IN"), s.out1("WORKS_AT"))
-            return np.where(home >= 0, home, np.where(org >= 0, org, unit))
+            return np.where(household >= 0, home, np.where(org >= 0, org, unit))
         return self.s.cached("person_anchor", build)  # type: ignore[no-any-return]
 
     def _grouped(self, anchors: np.ndarray, subjects: np.ndarray, gap: np.ndarray) -> list[Facts]:
@@ -394,7 +396,11 @@ class MemoryEngine:
         is_household = np.zeros(len(raiser), dtype=bool)
         ok = raiser >= 0
         is_household[ok] = s.label_mask("Household")[raiser[ok]]
-        anchor = np.where(is_household, _take(self.household_grid(), raiser), _take(self.person_anchor(), raiser))
+        # a matter is where the household that raised it is, or the raiser's household: a person
+        # without a household gives it no area (not their org's or unit's, unlike the person)
+        home = self._of_label(_take(s.out1("LIVES_IN"), raiser), "Household")
+        household = np.where(is_household, raiser, home)
+        anchor = _take(self.household_grid(), household)
         facts.matters = list(zip(
             names[matters.codes].tolist(), s.column("Matter", "category").tolist(),
             s.column("Matter", "created_at").tolist(), s.column("Matter", "closed_at").tolist(),

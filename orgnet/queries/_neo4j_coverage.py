@@ -28,16 +28,19 @@ if TYPE_CHECKING:
 __all__ = ["facts_neo4j", "registration_years", "RULE_QUERIES"]
 
 # Fragments: the grid of household ``h`` (its building's grid) and the anchor of person
-# ``p``: their household's grid, else their org's area (the one it COVERS, else its
-# unit's), else their own unit's area (as the memory engine's ``person_anchor``).
+# ``p``: their household's grid (null when it has none); without a household, their org's
+# area (the one it COVERS, else its unit's), else their own unit's area (as the memory
+# engine's ``person_anchor``).
 _HOUSEHOLD_GRID: Final[LiteralString] = (
     "[(h)-[:IN]->(hb) | CASE WHEN hb:Building THEN [(hb)-[:IN]->(hg) | hg.id][0] END][0]"
 )
 _PERSON_GRID: Final[LiteralString] = (
-    "coalesce([(p)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN " + _HOUSEHOLD_GRID + " END][0], "
+    "CASE WHEN EXISTS { (p)-[:LIVES_IN]->(:Household) } "
+    "THEN [(p)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN " + _HOUSEHOLD_GRID + " END][0] "
+    "ELSE coalesce("
     "[(p)-[:BELONGS_TO]->(o) | coalesce([(o)-[:COVERS]->(oa) | oa.id][0], "
     "[(o)-[:OF_UNIT]->(ou) | [(ou)-[:LOCATED_IN]->(oua) | oua.id][0]][0])][0], "
-    "[(p)-[:WORKS_AT]->(wu) | [(wu)-[:LOCATED_IN]->(wa) | wa.id][0]][0])"
+    "[(p)-[:WORKS_AT]->(wu) | [(wu)-[:LOCATED_IN]->(wa) | wa.id][0]][0]) END"
 )
 _IN_SCOPE: Final[LiteralString] = "($scope IS NULL OR anchor IN $scope)"
 _GROUPED: Final[LiteralString] = (

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 __all__ = ["kpi_facts_neo4j", "KPI_QUERY"]
 
+# The grid of the household that raised matter ``m``, or of the raiser's household; a person
+# without a household gives the matter no area (unlike the person, not their org's or unit's).
 _RAISER_GRID: Final[LiteralString] = (
     "[(r)-[:RAISED]->(m) | CASE WHEN r:Household THEN "
     + _HOUSEHOLD_GRID.replace("(h)", "(r)")
-    + " ELSE "
-    + _PERSON_GRID.replace("(p)", "(r)")
-    + " END][0]"
+    + " ELSE [(r)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN "
+    + _HOUSEHOLD_GRID
+    + " END][0] END][0]"
 )
 
 KPI_QUERY: Final[LiteralString] = (

@@ -23,9 +23,9 @@ social_workers                              distinct people holding the social_w
 A rate with nothing to count is None (NaN in frames, "—" in tables and plots),
 never 100%; a mean with nothing to average is None. With ``area=``: pairings
 count by their community, activities and sites by where they are located,
-matters by the household that raised them (or the raiser's anchor), people by
-their anchor (household's grid, else org's area, else unit's; see
-:mod:`orgnet.queries.coverage`).
+matters by the household that raised them (or the raiser's household; a
+raiser without one puts it in no area), people by their anchor (household's
+grid, else org's area, else unit's; see :mod:`orgnet.queries.coverage`).
 """
 
 from __future__ import annotations
