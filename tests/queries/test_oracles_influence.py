@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import boundary
-import networkx as nx
 import oracles
 import pytest
 from hypothesis import example, given
