@@ -36,6 +36,8 @@ from typing import Annotated, Any, ClassVar, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from orgnet.limits import MAX_TEXT_BYTES
+
 __all__ = [
     "AreaLevel",
     "OrgKind",
@@ -381,6 +383,15 @@ def _to_text(value: Any) -> Any:
             raise PydanticCustomError(
                 "control_char", "holds a control character (such as NUL) that no export format can carry"
             )
+        if len(text) > MAX_TEXT_BYTES // 4:  # at most 4 bytes a character: shorter cannot be too long
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > MAX_TEXT_BYTES:
+                raise PydanticCustomError(
+                    "text_too_long",
+                    "holds {size} bytes of text; a value holds at most {limit} (orgnet.limits.MAX_TEXT_BYTES): "
+                    "shorten it",
+                    {"size": f"{size:,}", "limit": f"{MAX_TEXT_BYTES:,}"},
+                )
         return text or None  # an empty cell is an absent value
     return value
 

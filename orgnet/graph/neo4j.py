@@ -150,6 +150,12 @@ which made ``member_registration`` 10x slower.)
 """
 
 _AWAIT_INDEXES: Final[LiteralString] = "CALL db.awaitIndexes(300)"
+
+_RACE_CODES: Final[frozenset[str]] = frozenset({
+    "Neo.ClientError.Schema.ConstraintValidationFailed",  # another load created one of the ids first
+    "Neo.ClientError.Statement.EntityNotFound",  # a node another load was creating went with its rollback
+})
+"""Errors of an optimistic node batch that mean another load raced it: the batch is written again with MERGE."""
 _COMPONENTS: Final[LiteralString] = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 )
@@ -952,10 +958,10 @@ class Neo4jStore:
         except StoreError as exc:
             cause = exc.__cause__
             if not (isinstance(cause, ne.ConstraintError) or (
-                isinstance(cause, ne.Neo4jError) and cause.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+                isinstance(cause, ne.Neo4jError) and cause.code in _RACE_CODES
             )):
                 raise
-            log.debug("another load created some of these %s ids meanwhile: merging instead", label)
+            log.debug("another load created (or rolled back) some of these %s ids meanwhile: merging instead", label)
             try:
                 self._transact(lambda tx: work(tx, False), doing)
             except _Clash as clash:

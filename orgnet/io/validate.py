@@ -36,6 +36,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 from orgnet.errors import InvalidData, Reject
 from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkRow, NodeInfo
 from orgnet.io.messages import order_problems, shown_value
+from orgnet.limits import MAX_TEXT_BYTES
 from orgnet.model import (
     FIELD_RELATIONSHIPS,
     FILES,
@@ -180,8 +181,9 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
                      pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr))
     else:
         # Unicode-printable (no control characters, no line breaks), already stripped, not empty
-        ok = pc.and_(pc.and_(pc.utf8_is_printable(arr), pc.greater(pc.binary_length(arr), 0)),
-                     pc.equal(pc.utf8_trim_whitespace(arr), arr))
+        length = pc.binary_length(arr)  # longer than MAX_TEXT_BYTES: the parser rejects it
+        ok = pc.and_(pc.and_(pc.utf8_is_printable(arr), pc.greater(length, 0)),
+                     pc.and_(pc.equal(pc.utf8_trim_whitespace(arr), arr), pc.less_equal(length, MAX_TEXT_BYTES)))
     fine = ok.fill_null(False).to_numpy(zero_copy_only=False)
     return present, fine & present
 
@@ -195,6 +197,8 @@ def _error_text(exc: Exception) -> tuple[str, str]:
 def _reason(file: str, fieldname: str, kind: str, message: str, value: Any, spec: _Spec) -> str:
     if kind == "missing":
         return "a value is required here"
+    if kind == "text_too_long":
+        return message  # its size only: the value (perhaps personal data) is never echoed
     shown = shown_value(file, fieldname, value, is_id=spec.kind == "id")
     if spec.kind == "int" and kind in ("greater_than_equal", "less_than_equal", "int"):
         if kind == "greater_than_equal":

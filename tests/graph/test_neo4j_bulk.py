@@ -28,7 +28,7 @@ from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import SCHEMA, Neo4jStore
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.model import LABELS, REL_TYPES
+from orgnet.model import LABELS, NODE_MODELS, REL_TYPES
 from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.influence import influence
@@ -190,7 +190,8 @@ def test_tricky_text_survives(bulk_store: Neo4jStore) -> None:
     names = {p["name"] for p in bulk_store.iter_nodes("Person") if "name" in p}
     addresses = {p["address"] for p in bulk_store.iter_nodes("Household") if "address" in p}
     for text in TRICKY:
-        assert text.strip() in names and text.strip() in addresses
+        stored = text.strip().replace("\r\n", "\n")  # validation stores \r\n as \n (docs/loading.md)
+        assert stored in names and stored in addresses
 
 
 def test_schema_created_on_first_start(bulk_store: Neo4jStore) -> None:
@@ -204,7 +205,18 @@ def test_every_query_answers_as_on_the_embedded_store(bulk_store: Neo4jStore) ->
     assert load_records(mem, Dataset(tricky_rows())).ok
     for cs in hand_changes():
         mem.apply(cs)
-    assert dump(mem) == dump(bulk_store)
+    # The embedded store keeps one column per model field (what a load can store: docs/loading.md);
+    # the hand change sets' out-of-model properties (X-U1's big/weight/flag) exist only in Neo4j,
+    # where test_upsert_rules_hold_in_bulk checks them. Everything else must be equal.
+    fields = {m.LABEL: set(m.model_fields) for m in NODE_MODELS}
+    bulk = dump(bulk_store)
+    dropped = {(p["id"], k) for label, rows in bulk["nodes"].items() for p in rows for k in p if k not in fields[label]}
+    assert dropped == {("X-U1", "big"), ("X-U1", "weight"), ("X-U1", "flag")}
+    bulk["nodes"] = {
+        label: [{k: v for k, v in p.items() if k in fields[label]} for p in rows]
+        for label, rows in bulk["nodes"].items()
+    }
+    assert dump(mem) == bulk
     rng = random.Random(0)
     areas = sorted(mem.area_tree())
     for area in [None, *rng.sample(areas, 4)]:

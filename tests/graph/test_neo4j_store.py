@@ -258,7 +258,14 @@ def test_progress_counts_every_row(neo4j_store: Neo4jStore, monkeypatch: pytest.
             writes.append((kwargs.get("doing", ""), len(params["rows"])))
         return real_write(query, params, **kwargs)
 
+    real_write_nodes = neo4j_store._write_nodes
+
+    def write_nodes(label: str, rows: list[dict[str, Any]], rels: Any) -> None:  # one transaction per batch
+        writes.append((f"writing {label} nodes", len(rows)))
+        real_write_nodes(label, rows, rels)
+
     monkeypatch.setattr(neo4j_store, "_write", write)
+    monkeypatch.setattr(neo4j_store, "_write_nodes", write_nodes)
     neo4j_store.apply(changes, batch_size=4, progress=seen.append)
     assert sum(seen) == changes.size()
     assert max(n for _, n in writes) == 4

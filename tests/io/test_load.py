@@ -265,3 +265,27 @@ def test_every_chinese_header_maps_to_one_field_and_round_trips(tmp_path: Path, 
             assert all(mapping[n] == field for n in names), (file, field)
     folder = Dataset(golden_rows).write(tmp_path, chinese_headers=True)
     assert load_folder(store, folder).counts == Dataset(golden_rows).counts()
+
+
+def test_an_oversized_text_value_is_rejected_at_validation(store: Any) -> None:
+    """A text value over orgnet.limits.MAX_TEXT_BYTES (UTF-8 bytes) is a reject naming file, row and
+    field, never echoing the value, on every backend; a value of exactly the limit loads whole."""
+    from orgnet.limits import MAX_TEXT_BYTES
+
+    rows = base_rows()
+    rows["households"][0]["address"] = "号" * (MAX_TEXT_BYTES // 3 + 1)  # 3 bytes each: just over
+    rows["households"][1]["address"] = "x" * MAX_TEXT_BYTES  # exactly the limit (the fast path)
+    rows["people"][0]["name"] = "y" * (MAX_TEXT_BYTES + 1)  # just over, ASCII
+    with pytest.raises(InvalidData) as caught:
+        load_records(store, Dataset(copy.deepcopy(rows)))
+    assert "号号号" not in str(caught.value) and "yyy" not in str(caught.value)
+    report = load_records(store, Dataset(rows), on_error="skip")
+    too_long = {(r.file, r.row, r.field) for r in report.rejects if r.type == "text_too_long"}
+    assert too_long == {("households", 1, "address"), ("people", 1, "name")}
+    for r in report.rejects:
+        assert "号号号" not in str(r) and "yyy" not in str(r)
+        if r.type == "text_too_long":
+            assert f"{MAX_TEXT_BYTES:,}" in r.reason
+    kept = {h["id"]: h.get("address") for h in store.iter_nodes("Household")}
+    assert kept[rows["households"][1]["id"]] == "x" * MAX_TEXT_BYTES
+    assert rows["households"][0]["id"] not in kept

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import boundary
-import networkx as nx
 import oracles
 import pytest
 from hypothesis import example, given
@@ -89,33 +88,38 @@ def test_boundary_influence_worked_by_hand(store: Any) -> None:
 
 
 def test_sampled_betweenness_through_influence(store: Any) -> None:
-    """``betweenness="sample"`` passes its sources and seed on: with at least as many sources as
-    nodes it is exact (and says so); with fewer it is the documented estimate of that many sources
-    and that seed (``orgnet.queries.influence.betweenness``, checked against networkx in
-    test_oracles.py), the same for the same seed, seed 0 by default."""
+    """``betweenness="sample"`` samples ``samples`` shortest paths with ``seed`` (Riondato and
+    Kornaropoulos; ``orgnet.algorithms.betweenness``, checked against networkx in its own tests):
+    the method text names the paths and the error bound it states, every estimate lies within that
+    bound of the exact value here, and the same seed gives the same report, seed 0 by default.
+    (The sampler never silently turns exact: even ``samples`` >= nodes is a sample with a bound.)"""
+    from orgnet.algorithms.betweenness import betweenness as sampled
     from orgnet.errors import InvalidArgument
-    from orgnet.queries.influence import betweenness
 
     load(store, boundary.ROWS)
     actors, _ = oracles.influence(boundary.ROWS)
-    g = nx.Graph()  # the projection with its nodes in id order: the sources are drawn by position
-    g.add_nodes_from(sorted(oracles.projection(boundary.ROWS)))
-    g.add_edges_from(oracles.projection(boundary.ROWS).edges)
     exact = influence(store, samples=3)  # samples only count with betweenness="sample"
-    assert exact.betweenness_method == "exact"
+    assert exact.betweenness_method == "exact" and exact.betweenness_error_bound is None
     assert {a.id: a.betweenness for a in exact.actors} == pytest.approx(
         {a: v["betweenness"] for a, v in actors.items()}, rel=1e-9, abs=1e-12)
-    full = influence(store, betweenness="sample", samples=len(g))
-    assert full.betweenness_method == "exact"
-    assert {a.id: a.betweenness for a in full.actors} == pytest.approx(
-        {a: v["betweenness"] for a, v in actors.items()}, rel=1e-9, abs=1e-12)
-    for seed in (0, 1, 2):
-        report = influence(store, betweenness="sample", samples=3, seed=seed)
-        assert report.betweenness_method == "sample of 3 sources"
-        estimate = betweenness(g, sources=3, seed=seed)
+    proj = oracles.projection(boundary.ROWS)
+    names = sorted(proj.nodes)  # influence numbers the projection's nodes in id order
+    index = {name: i for i, name in enumerate(names)}
+    edges = [(index[u], index[v]) for u, v in sorted(tuple(sorted(e)) for e in proj.edges)]
+    for samples, seed in ((len(names), 0), (20_000, 1), (3, 2)):
+        report = influence(store, betweenness="sample", samples=samples, seed=seed)
+        bound = report.betweenness_error_bound
+        assert bound is not None and bound > 0
+        assert report.betweenness_method == f"sample of {samples} paths, error <= {bound:.2g} with probability 0.9"
+        ours = sampled(edges, len(names), mode="sample", samples=samples, seed=seed)
+        assert ours.error_bound == pytest.approx(bound, rel=1e-12)
         assert {a.id: a.betweenness for a in report.actors} == pytest.approx(
-            {a: estimate[a] for a in actors}, rel=1e-9, abs=1e-12), seed
+            {a: float(ours.values[index[a]]) for a in actors}, rel=1e-9, abs=1e-12), (samples, seed)
+        if samples >= 20_000:  # a bound below the spread of the values: the estimate is near the truth
+            assert bound < 0.1
+            for a in report.actors:
+                assert abs(a.betweenness - actors[a.id]["betweenness"]) <= bound, a.id
     assert influence(store, betweenness="sample", samples=3) == influence(store, betweenness="sample", samples=3,
                                                                            seed=0)
-    with pytest.raises(InvalidArgument, match="betweenness must be 'exact' or 'sample', not 'nope'"):
+    with pytest.raises(InvalidArgument, match="betweenness must be one of 'exact', 'sample', not 'nope'"):
         influence(store, betweenness="nope")
