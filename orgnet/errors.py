@@ -38,6 +38,7 @@ __all__ = [
     "DatabaseNotFound",
     "ServerTooOld",
     "PlotUnavailable",
+    "EmptyStoreWarning",
 ]
 
 
@@ -165,3 +166,7 @@ class PlotUnavailable(OrgnetError, ImportError):
     """Plotting needs matplotlib, which is not installed."""
 
     code = "plot_unavailable"
+
+
+class EmptyStoreWarning(UserWarning):
+    """A question was asked of a store that holds no data: every figure is "nothing to count"."""

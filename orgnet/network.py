@@ -17,6 +17,7 @@ import pandas as pd
 
 from orgnet.errors import InvalidArgument
 from orgnet.graph import GraphStore, open_store
+from orgnet.graph.base import ReadWriteLock
 from orgnet.io.dataset import Dataset
 from orgnet.io.load import LoadReport, OnError, load_folder, load_records
 from orgnet.model import Record
@@ -45,6 +46,10 @@ class Network:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        # Questions read, loads write: safe to share between threads. A store whose every
+        # question reads one immutable state (the embedded one) needs no lock, and its
+        # questions go on during a long load.
+        self._lock = ReadWriteLock(enabled=not getattr(store, "snapshot_reads", False))
 
     def __repr__(self) -> str:
         return f"Network({self.store.uri!r})"
@@ -60,7 +65,8 @@ class Network:
         progress: bool | Callable[[int], None] = False,
     ) -> LoadReport:
         """Load a data folder or ``.xlsx`` workbook; see :func:`orgnet.io.load.load_folder`."""
-        return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress)
+        with self._lock.writing():
+            return load_folder(self.store, source, on_error=on_error, batch_size=batch_size, progress=progress)
 
     def load(
         self,
@@ -71,15 +77,18 @@ class Network:
         progress: bool | Callable[[int], None] = False,
     ) -> LoadReport:
         """Load model instances or a :class:`~orgnet.io.Dataset`; see :func:`orgnet.io.load.load_records`."""
-        return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
+        with self._lock.writing():
+            return load_records(self.store, data, on_error=on_error, batch_size=batch_size, progress=progress)
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove nodes (and their relationships) by id; return how many existed."""
-        return self.store.delete(list(ids))
+        with self._lock.writing():
+            return self.store.delete(list(ids))
 
     def clear(self) -> None:
         """Remove everything orgnet stored here."""
-        self.store.clear()
+        with self._lock.writing():
+            self.store.clear()
 
     def nodes(self, label: str, ids: Iterable[str] | None = None) -> pd.DataFrame:
         """The nodes of one label as a DataFrame (one row per node, by id), to join names to results.
@@ -117,27 +126,33 @@ class Network:
 
     def coverage(self, year: int | None = None, *, area: str | None = None) -> CoverageReport:
         """Coverage gaps for every rule; see :func:`orgnet.queries.coverage.coverage`."""
-        return coverage(self.store, year, area=area)
+        with self._lock.reading():
+            return coverage(self.store, year, area=area)
 
     def contact_chain(self, node_id: str) -> Chain:
         """The 三提三知 chain of a household, person or matter; see :func:`orgnet.queries.chains.contact_chain`."""
-        return contact_chain(self.store, node_id)
+        with self._lock.reading():
+            return contact_chain(self.store, node_id)
 
     def contact_chains(self, node_ids: Iterable[str]) -> list[Chain]:
         """Many chains at once; see :func:`orgnet.queries.chains.contact_chains`."""
-        return contact_chains(self.store, node_ids)
+        with self._lock.reading():
+            return contact_chains(self.store, node_ids)
 
     def contact_path(self, a: str, b: str) -> list[str]:
         """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""
-        return contact_path(self.store, a, b)
+        with self._lock.reading():
+            return contact_path(self.store, a, b)
 
     def influence(self, *, betweenness: str = "exact", samples: int = 1000, seed: int = 0) -> InfluenceReport:
         """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
-        return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)
+        with self._lock.reading():
+            return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)
 
     def kpis(self, year: int | None = None, *, area: str | None = None) -> KpiReport:
         """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""
-        return kpis(self.store, year, area=area)
+        with self._lock.reading():
+            return kpis(self.store, year, area=area)
 
     # ------------------------------------------------------------------- export
 

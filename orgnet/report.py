@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orgnet.labels import NOTHING_TO_COUNT
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -66,6 +68,8 @@ def _markdown(frame: pd.DataFrame) -> str:
 
 
 def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return NOTHING_TO_COUNT  # a rate over nothing: never shown as 100% (nor as "nan")
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -119,7 +123,7 @@ def write_report(net: Network, out: str | Path, *, year: int, area: str | None =
 
     scope = f"area {area}" if area else "the whole network"
     parts = [
-        f"# orgnet report — {year}, {scope}",
+        f"# orgnet report — {rep.coverage.year}, {scope}",
         "",
         "## 覆盖缺口 Coverage gaps",
         "",

@@ -168,8 +168,9 @@ COVERAGE_2023: dict[str, tuple[int, list[str]]] = {
 BY_DISTRICT_2023: dict[str, dict[str, tuple[int, int]]] = {
     "D1": {
         "grid_party_org": (2, 1), "community_pairing": (2, 0), "building_leader": (2, 1),
-        "grid_three_leaders": (2, 1), "household_contact": (3, 1), "member_org": (3, 1),
-        "member_registration": (1, 0), "unit_registration": (1, 0), "registration_report": (3, 1),
+        # member rules: P1 P2 P5 by household, and P6 (no household) by O-S1's area S1
+        "grid_three_leaders": (2, 1), "household_contact": (3, 1), "member_org": (4, 1),
+        "member_registration": (2, 1), "unit_registration": (1, 0), "registration_report": (3, 1),
         "property_party_org": (1, 0), "community_site": (2, 1), "org_chain": (5, 0),
     },
     "D2": {
@@ -192,8 +193,8 @@ COVERAGE_2023_D1: dict[str, tuple[int, list[str]]] = {
     "building_leader": (2, ["B2"]),
     "grid_three_leaders": (2, ["G1"]),
     "household_contact": (3, ["H3"]),
-    "member_org": (3, ["P2"]),
-    "member_registration": (1, []),
+    "member_org": (4, ["P2"]),  # P1 P2 P5, and P6 (no household) anchored by O-S1's S1
+    "member_registration": (2, ["P6"]),  # P1, and P6
     "unit_registration": (1, []),
     "registration_report": (3, ["U2"]),
     "property_party_org": (1, []),

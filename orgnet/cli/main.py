@@ -51,7 +51,9 @@ def _emit(frame: Any, fmt: str) -> None:
 
         with pd.option_context("display.max_rows", 200, "display.width", 160,
                                "display.unicode.east_asian_width", True):
-            print(frame.to_string(index=False))
+            from orgnet.labels import NOTHING_TO_COUNT
+
+            print(frame.to_string(index=False, na_rep=NOTHING_TO_COUNT))
 
 
 # ----------------------------------------------------------------------- commands
@@ -78,7 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rep = write_report(net, out, year=args.year, betweenness="sample" if args.scale == "city" else "exact")
     cov, inf, chain, kpi = rep.coverage, rep.influence, rep.chain, rep.kpis
     print(f"== 覆盖缺口 Coverage gaps, {args.year} ==")
-    _emit(cov.to_frame().assign(rate=lambda f: f["rate"].map("{:.1%}".format)), "table")
+    _emit(cov.to_frame().assign(rate=lambda f: f["rate"].map(lambda r: "—" if r != r else f"{r:.1%}")), "table")
 
     print("\n== 结对共建影响力 Top units and orgs by influence ==")
     top = inf.to_frame().head(10)[["id", "name", "pairings", "districts", "cross_district", "activities", "pagerank"]]
@@ -131,6 +133,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     with _network(args) as net:
         report = net.coverage(args.year, area=args.area)
+        if args.format == "table" and not args.gaps:
+            print(f"year {report.year}" + (f", area {report.area}" if report.area else ""))
         if args.by:
             _emit(report.rollup_frame(args.by), args.format)
         elif args.gaps:
@@ -172,7 +176,10 @@ def cmd_influence(args: argparse.Namespace) -> int:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     with _network(args) as net:
-        _emit(net.kpis(args.year, area=args.area).to_frame(), args.format)
+        kpi_report = net.kpis(args.year, area=args.area)
+        if args.format == "table":
+            print(f"year {kpi_report.year}" + (f", area {kpi_report.area}" if kpi_report.area else ""))
+        _emit(kpi_report.to_frame(), args.format)
     return 0
 
 

@@ -3,7 +3,8 @@
 ``open_store(uri)`` picks the backend from the URI:
 
 * ``memory://`` — embedded, in memory;
-* ``file:PATH`` — embedded, persisted to one file;
+* ``file:PATH`` — embedded, persisted to one file (``create=True`` writes an empty
+  file when there is none; otherwise the first load creates it);
 * ``neo4j://``, ``neo4j+s://``, ``neo4j+ssc://``, ``bolt://``, ``bolt+s://``,
   ``bolt+ssc://`` — a Neo4j server.
 """
@@ -40,7 +41,7 @@ def open_store(
             path = path[2:]
         if not path:
             raise UnsupportedURI("file: needs a path, e.g. connect('file:city.orgnet')")
-        return MemoryStore(path)
+        return MemoryStore(path, create=bool(options.get("create", False)))
     scheme = uri.split("://", 1)[0] if "://" in uri else ""
     if scheme in NEO4J_SCHEMES:
         from orgnet.graph.neo4j import Neo4jStore

@@ -17,11 +17,14 @@ Backends never import queries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, Protocol, runtime_checkable
 
 __all__ = [
+    "ReadWriteLock",
     "NodeInfo",
     "LinkRow",
     "FieldRelBatch",
@@ -30,6 +33,67 @@ __all__ = [
     "link_key",
     "link_key_function",
 ]
+
+
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer goes before new readers.
+
+    :class:`orgnet.Network` holds one: its questions read under it, its loads,
+    deletes and clears write under it, so a question shared between threads sees
+    the store before or after a write, never during (see ``docs/threads.md``).
+
+    Examples
+    --------
+    >>> lock = ReadWriteLock()
+    >>> with lock.reading():
+    ...     with lock.reading():
+    ...         pass
+    >>> with lock.writing():
+    ...     pass
+    """
+
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
+        """False: both sides pass at once (for a store whose reads see whole states anyway)."""
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        if not self.enabled:
+            yield
+            return
+        with self._cond:
+            while self._writer or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        if not self.enabled:
+            yield
+            return
+        with self._cond:
+            self._waiting += 1
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
 
 
 class NodeInfo(NamedTuple):

@@ -1,67 +1,471 @@
-"""The embedded backend: a networkx ``MultiDiGraph`` with indexes beside it.
+"""The embedded backend: a columnar store over integer-coded ids.
 
-Nodes carry ``label`` plus their properties; edges are keyed by
-:func:`~orgnet.graph.base.link_key` (``"PART_OF"``, ``"HOLDS_ROLE|grid_leader"``)
-and carry ``type`` plus their properties, so a merge is a dict assignment and
-loading twice changes nothing. An index of ids per label lets queries visit one
-kind without scanning the graph.
+Every id is coded to an integer once (:class:`Ids`, append-only). A store's
+content is one immutable :class:`State`:
 
-``MemoryStore(path=...)`` persists to one file (see :mod:`orgnet.graph.snapshot`):
-it is read when opened and rewritten atomically after every write.
+* ``label``: code -> label number (``-1``: no such node);
+* per label, a :class:`NodeTable`: the codes of its nodes and an Arrow table of
+  their properties (one typed column per model field);
+* per relationship type, a :class:`RelTable`: ``src`` and ``dst`` code arrays, the
+  key of each relationship (``HOLDS_ROLE.role``, ``REGISTERED_WITH.year``, …) and
+  property columns.
+
+Derived arrays (a field relationship's parent array, in-adjacency in CSR form,
+the undirected CSR for paths, typed property columns) are built on first use and
+cached on the state, so they live until the next write. A write never changes a
+state: it builds the next one from whole-array operations (``np.isin``,
+concatenation, pandas' ``duplicated``) and swaps it in. Readers take the current
+state once per question, so an answer is the one before or after a concurrent
+write, never a mix (see ``docs/threads.md``).
+
+``MemoryStore(path=...)`` persists to one file (:mod:`orgnet.graph.snapshot`),
+memory-mapped when opened, rewritten atomically under a file lock after every
+write; networkx is used only to export (:func:`orgnet.io.export.to_networkx`).
 """
 
 from __future__ import annotations
 
-import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import networkx as nx
+import numpy as np
 
-from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo, link_key_function
-from orgnet.model import LABELS
+from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo
+from orgnet.model import LINK_MODELS, NODE_MODELS, REL_TYPES
 
-__all__ = ["MemoryStore"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from orgnet.graph.snapshot import SnapshotFile
+
+__all__ = ["MemoryStore", "State", "Ids", "NodeTable", "RelTable", "LABEL_ORDER", "LINK_KEYS"]
+
+LABEL_ORDER: tuple[str, ...] = tuple(sorted(m.LABEL for m in NODE_MODELS))
+"""Label numbers: the index of a label in this tuple."""
+LABEL_NUMBER: dict[str, int] = {label: i for i, label in enumerate(LABEL_ORDER)}
+
+LINK_KEYS: dict[str, tuple[str, ...]] = {m.TYPE: m.KEY for m in LINK_MODELS}
+"""Relationship type -> key properties (link types only; field types have none)."""
+
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk insert (see PERFORMANCE.md)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.freeze()
+def _arrow_type(annotation: Any) -> Any:
+    import pyarrow as pa
+
+    text = str(annotation)
+    if annotation is bool or text.startswith("typing.Annotated[bool"):
+        return pa.bool_()
+    if "int" in text and "str" not in text:
+        return pa.int64()
+    return pa.string()
 
 
-def _put_edge(succ: Any, pred: Any, src: str, dst: str, key: str, data: dict[str, Any]) -> None:
-    """Merge one edge: its data replaces the old data of (src, dst, key).
+_SCHEMAS: dict[str, Any] = {}
 
-    An edge whose end is not in the graph is skipped, as Neo4j's ``MATCH`` skips
-    it (a validated load never names one).
+
+def node_schema(label: str) -> pa.Schema:
+    """The Arrow schema of a label's node table: one column per model field."""
+    schema = _SCHEMAS.get(label)
+    if schema is None:
+        import pyarrow as pa
+
+        model = next(m for m in NODE_MODELS if m.LABEL == label)
+        schema = pa.schema([(name, _arrow_type(f.annotation)) for name, f in model.model_fields.items()])
+        _SCHEMAS[label] = schema
+    return schema
+
+
+class Ids:
+    """Id <-> integer code, append-only and shared by every state of a store.
+
+    A code, once given, keeps its id for the life of the store (a deleted node's
+    code is reused if the id comes back), so older states stay valid.
     """
-    if src not in succ or dst not in pred:
-        return
-    keys = succ[src].get(dst)
-    if keys is None:
-        keys = succ[src][dst] = {}
-        pred[dst][src] = keys
-    keys[key] = data
+
+    def __init__(self, names: list[str] | None = None) -> None:
+        self._names: list[str] = names if names is not None else []
+        self._index: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = dict(zip(self._names, range(len(self._names))))
+        return self._index
+
+    def code(self, node_id: str) -> int:
+        """The code of an id, ``-1`` when it never had one."""
+        return self.index.get(node_id, -1)
+
+    def codes(self, ids: Sequence[str]) -> np.ndarray:
+        """Codes of many ids (``-1`` for unknown ones)."""
+        return np.fromiter(map(self.index.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+
+    def add(self, ids: Sequence[str]) -> np.ndarray:
+        """Codes of many ids, coding the new ones (caller holds the store's write lock)."""
+        codes = self.codes(ids)
+        missing = codes < 0
+        if missing.any():
+            index = self.index
+            where = np.flatnonzero(missing).tolist()
+            asked = [ids[i] for i in where]
+            new = list(dict.fromkeys(asked))
+            start = len(self._names)
+            self._names.extend(new)
+            index.update(zip(new, range(start, start + len(new))))
+            codes[missing] = self.codes(asked)
+        return codes
+
+    def name(self, code: int) -> str:
+        return self._names[int(code)]
+
+    def names(self, codes: Iterable[int]) -> list[str]:
+        names = self._names
+        return [names[c] for c in codes]
+
+    def array(self, n: int) -> np.ndarray:
+        """The first ``n`` ids as an object array (index = code)."""
+        out = np.empty(n, dtype=object)
+        out[:] = self._names[:n]
+        return out
+
+
+class NodeTable:
+    """The nodes of one label: codes and an Arrow table of their properties (same order)."""
+
+    __slots__ = ("codes", "table")
+
+    def __init__(self, codes: np.ndarray, table: pa.Table) -> None:
+        self.codes = codes
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+class RelTable:
+    """The relationships of one type: ends, key and property columns (same order)."""
+
+    __slots__ = ("src", "dst", "key", "props")
+
+    def __init__(self, src: np.ndarray, dst: np.ndarray, key: np.ndarray | None,
+                 props: dict[str, np.ndarray]) -> None:
+        self.src = src
+        self.dst = dst
+        self.key = key
+        self.props = props
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def take(self, keep: np.ndarray) -> RelTable:
+        return RelTable(
+            self.src[keep], self.dst[keep], None if self.key is None else self.key[keep],
+            {k: v[keep] for k, v in self.props.items()},
+        )
+
+
+def _object_array(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+class State:
+    """One immutable version of a store's content, with caches derived from it."""
+
+    def __init__(self, ids: Ids, n: int, label: np.ndarray, nodes: dict[str, NodeTable],
+                 rels: dict[str, RelTable]) -> None:
+        self.ids = ids
+        self.n = n
+        """Codes this state knows (``len(label)``)."""
+        self.label = label
+        self.nodes = nodes
+        self.rels = rels
+        self._cache: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def empty(cls, ids: Ids) -> State:
+        nodes = {lab: NodeTable(_EMPTY, node_schema(lab).empty_table()) for lab in LABEL_ORDER}
+        return cls(ids, 0, np.zeros(0, dtype=np.int8), nodes, {})
+
+    def cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A derived value, built once per state."""
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = build()
+            self._cache[key] = hit
+        return hit
+
+    # ------------------------------------------------------------------ ids
+
+    def code(self, node_id: str) -> int:
+        """Code of a node of this state, ``-1`` when absent."""
+        c = self.ids.code(node_id)
+        return c if 0 <= c < self.n and self.label[c] >= 0 else -1
+
+    def codes(self, ids: Sequence[str]) -> np.ndarray:
+        """Codes of nodes of this state, ``-1`` for absent ones."""
+        c = self.ids.codes(ids)
+        ok = (c >= 0) & (c < self.n)
+        ok[ok] = self.label[c[ok]] >= 0
+        c[~ok] = -1
+        return c
+
+    def names(self) -> np.ndarray:
+        """Code -> id, as an object array."""
+        return self.cached("names", lambda: self.ids.array(self.n))  # type: ignore[no-any-return]
+
+    def label_of(self, code: int) -> str | None:
+        return LABEL_ORDER[self.label[code]] if code >= 0 and self.label[code] >= 0 else None
+
+    # --------------------------------------------------------------- columns
+
+    def rows(self, label: str) -> np.ndarray:
+        """Code -> row of its label's table (``-1`` for other nodes)."""
+        def build() -> np.ndarray:
+            out = np.full(self.n, -1, dtype=np.int64)
+            t = self.nodes[label]
+            out[t.codes] = np.arange(len(t.codes))
+            return out
+        return self.cached(("rows", label), build)  # type: ignore[no-any-return]
+
+    def column(self, label: str, prop: str) -> np.ndarray:
+        """A property of a label's nodes as a numpy array in table order.
+
+        Booleans come as ``bool`` (absent = False), integers as ``float`` (absent =
+        NaN), text as an object array (absent = None).
+        """
+        def build() -> np.ndarray:
+            import pyarrow as pa
+
+            col = self.nodes[label].table.column(prop)
+            if pa.types.is_boolean(col.type):
+                return np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+            if pa.types.is_integer(col.type):
+                return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+        return self.cached(("column", label, prop), build)  # type: ignore[no-any-return]
+
+    def label_mask(self, label: str) -> np.ndarray:
+        """Code -> is a node of ``label``."""
+        return self.cached(("mask", label), lambda: self.label == LABEL_NUMBER[label])  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ adjacency
+
+    def rel(self, rel_type: str) -> RelTable:
+        hit = self.rels.get(rel_type)
+        return hit if hit is not None else RelTable(_EMPTY, _EMPTY, None, {})
+
+    def out1(self, rel_type: str) -> np.ndarray:
+        """Code -> end of its (single) outgoing relationship of a field type, ``-1`` if none."""
+        def build() -> np.ndarray:
+            r = self.rel(rel_type)
+            out = np.full(self.n, -1, dtype=np.int64)
+            out[r.src] = r.dst
+            return out
+        return self.cached(("out1", rel_type), build)  # type: ignore[no-any-return]
+
+    def in1(self, rel_type: str) -> np.ndarray:
+        """Code -> start of an incoming relationship of a type (``RAISED``), ``-1`` if none."""
+        def build() -> np.ndarray:
+            r = self.rel(rel_type)
+            out = np.full(self.n, -1, dtype=np.int64)
+            out[r.dst] = r.src
+            return out
+        return self.cached(("in1", rel_type), build)  # type: ignore[no-any-return]
+
+    def has_in(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
+        """Code -> has an incoming relationship of a type (``where``: only those rows)."""
+        r = self.rel(rel_type)
+        dst = r.dst if where is None else r.dst[where]
+        return np.bincount(dst, minlength=self.n)[: self.n] > 0
+
+    def has_out(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
+        """Code -> has an outgoing relationship of a type (``where``: only those rows)."""
+        r = self.rel(rel_type)
+        src = r.src if where is None else r.src[where]
+        return np.bincount(src, minlength=self.n)[: self.n] > 0
+
+    def in_csr(self, rel_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Incoming relationships of a type in CSR form: (indptr, starts, row numbers)."""
+        def build() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            r = self.rel(rel_type)
+            order = np.argsort(r.dst, kind="stable")
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(r.dst, minlength=self.n)[: self.n], out=indptr[1:])
+            return indptr, r.src[order], order
+        return self.cached(("in_csr", rel_type), build)  # type: ignore[no-any-return]
+
+    def undirected(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every relationship, direction ignored, as CSR (indptr, neighbours), no repeats."""
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            srcs = [r.src for r in self.rels.values()] + [r.dst for r in self.rels.values()]
+            dsts = [r.dst for r in self.rels.values()] + [r.src for r in self.rels.values()]
+            a = np.concatenate(srcs) if srcs else _EMPTY
+            b = np.concatenate(dsts) if dsts else _EMPTY
+            pair = np.unique(a * max(self.n, 1) + b)
+            a, b = pair // max(self.n, 1), pair % max(self.n, 1)
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(a, minlength=self.n)[: self.n], out=indptr[1:])
+            return indptr, b
+        return self.cached("undirected", build)  # type: ignore[no-any-return]
+
+    # ----------------------------------------------------------------- writes
+
+    def applied(self, changes: ChangeSet) -> State:
+        """The state after a validated change set (this one is left unchanged)."""
+        ids = self.ids
+        label = self.label
+        nodes = dict(self.nodes)
+        rels = dict(self.rels)
+        all_new = [row["id"] for rows in changes.nodes.values() for row in rows]
+        codes_all = ids.add(all_new) if all_new else _EMPTY
+        n = max(self.n, len(ids))
+        if n > len(label):
+            label = np.concatenate([label, np.full(n - len(label), -1, dtype=np.int8)])
+        else:
+            label = label.copy()
+        at = 0
+        for lab, rows in changes.nodes.items():
+            if not rows:
+                continue
+            import pyarrow as pa
+
+            codes = codes_all[at : at + len(rows)]
+            at += len(rows)
+            # within a batch the last row of an id wins
+            _, last = np.unique(codes[::-1], return_index=True)
+            keep_rows = np.sort(len(codes) - 1 - last)
+            table = pa.Table.from_pylist(rows, schema=node_schema(lab))
+            if len(keep_rows) != len(codes):
+                table = table.take(pa.array(keep_rows))
+                codes = codes[keep_rows]
+            # a node that changes label leaves its old table
+            moved = label[codes]
+            for other in np.unique(moved[(moved >= 0) & (moved != LABEL_NUMBER[lab])]):
+                name = LABEL_ORDER[other]
+                old = nodes[name]
+                stay = ~np.isin(old.codes, codes)
+                nodes[name] = NodeTable(old.codes[stay], old.table.filter(pa.array(stay)))
+            old = nodes[lab]
+            stay = ~np.isin(old.codes, codes)
+            nodes[lab] = NodeTable(
+                np.concatenate([old.codes[stay], codes]),
+                pa.concat_tables([old.table.filter(pa.array(stay)), table]),
+            )
+            label[codes] = LABEL_NUMBER[lab]
+        state = State(ids, n, label, nodes, rels)
+        for batch in changes.field_rels:
+            owners = state.codes(batch.owners)
+            current = rels.get(batch.type)
+            if current is not None and len(owners):
+                stay = ~np.isin(current.dst if batch.reverse else current.src, owners[owners >= 0])
+                if not stay.all():
+                    rels[batch.type] = current.take(stay)
+            if batch.edges:
+                src = state.codes([e[0] for e in batch.edges])
+                dst = state.codes([e[1] for e in batch.edges])
+                rels[batch.type] = _merge(rels.get(batch.type), src, dst, None, {})
+        for rel_type, links in changes.links.items():
+            if not links:
+                continue
+            src = state.codes([link.src for link in links])
+            dst = state.codes([link.dst for link in links])
+            keys = LINK_KEYS.get(rel_type, ())
+            key = None
+            if keys:
+                key = _object_array([
+                    link.props.get(keys[0]) if len(keys) == 1 else tuple(link.props.get(k) for k in keys)
+                    for link in links
+                ])
+            names = list(dict.fromkeys(k for link in links for k in link.props))
+            props = {k: _object_array([link.props.get(k) for link in links]) for k in names}
+            rels[rel_type] = _merge(rels.get(rel_type), src, dst, key, props)
+        return State(ids, n, label, nodes, rels)
+
+    def deleted(self, codes: np.ndarray) -> State:
+        """The state without these nodes (live codes) and their relationships."""
+        import pyarrow as pa
+
+        label = self.label.copy()
+        nodes = dict(self.nodes)
+        for number in np.unique(label[codes]):
+            name = LABEL_ORDER[number]
+            old = nodes[name]
+            stay = ~np.isin(old.codes, codes)
+            nodes[name] = NodeTable(old.codes[stay], old.table.filter(pa.array(stay)))
+        label[codes] = -1
+        rels: dict[str, RelTable] = {}
+        for rel_type, r in self.rels.items():
+            stay = ~(np.isin(r.src, codes) | np.isin(r.dst, codes))
+            rels[rel_type] = r if stay.all() else r.take(stay)
+        return State(self.ids, self.n, label, nodes, rels)
+
+
+def _merge(old: RelTable | None, src: np.ndarray, dst: np.ndarray, key: np.ndarray | None,
+           props: dict[str, np.ndarray]) -> RelTable:
+    """``old`` plus new relationships, merged on (src, dst, key): the new properties win.
+
+    Relationships with an absent end are skipped, as Neo4j's ``MATCH`` skips them.
+    """
+    import pandas as pd
+
+    ok = (src >= 0) & (dst >= 0)
+    if not ok.all():
+        src, dst = src[ok], dst[ok]
+        key = None if key is None else key[ok]
+        props = {k: v[ok] for k, v in props.items()}
+    new = RelTable(src, dst, key, props)
+    if old is None or len(old) == 0:
+        both = new
+    else:
+        names = list(dict.fromkeys([*old.props, *props]))
+        n_old, n_new = len(old), len(new)
+
+        def col(t: RelTable, k: str, n: int) -> np.ndarray:
+            return t.props[k] if k in t.props else np.full(n, None, dtype=object)
+
+        both = RelTable(
+            np.concatenate([old.src, src]), np.concatenate([old.dst, dst]),
+            None if key is None and old.key is None else np.concatenate([
+                old.key if old.key is not None else np.full(n_old, None, dtype=object),
+                key if key is not None else np.full(n_new, None, dtype=object),
+            ]),
+            {k: np.concatenate([col(old, k, n_old), col(new, k, n_new)]) for k in names},
+        )
+    if len(both) == 0:
+        return both
+    frame: dict[str, Any] = {"s": both.src, "d": both.dst}
+    if both.key is not None:
+        frame["k"] = pd.factorize(both.key)[0]
+    dup = pd.DataFrame(frame).duplicated(keep="last").to_numpy()
+    return both.take(~dup) if dup.any() else both
 
 
 class MemoryStore:
-    """Graph store held in memory, optionally persisted to one file.
+    """Graph store held in memory as columns, optionally persisted to one file.
 
     Parameters
     ----------
     path : str or Path, optional
-        File to persist to. Read when it exists; rewritten atomically after
-        every change.
+        File to persist to (``file:`` URIs). Read (memory-mapped) when it exists;
+        rewritten atomically after every change, under a lock that makes a second
+        store on the same file reload its changes first.
+    create : bool
+        With ``path``: write an empty store file now when there is none. Without
+        it the file is created by the first write (a load), and a question asked
+        before that is :class:`~orgnet.errors.NotFound`.
 
     Examples
     --------
@@ -71,16 +475,23 @@ class MemoryStore:
     """
 
     backend: ClassVar[str] = "memory"
+    snapshot_reads: ClassVar[bool] = True
+    """Every question reads one immutable state: safe beside a concurrent write without a lock."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._by_label: dict[str, dict[str, None]] = {label: {} for label in sorted(LABELS)}
+    def __init__(self, path: str | Path | None = None, *, create: bool = False) -> None:
+        self._ids = Ids()
+        self._state = State.empty(self._ids)
+        self._write_lock = threading.RLock()
+        self._file: SnapshotFile | None = None
         self._path = Path(path) if path is not None else None
-        self._closed = False
-        if self._path is not None and self._path.exists():
-            from orgnet.graph.snapshot import read_snapshot
+        if self._path is not None:
+            from orgnet.graph.snapshot import SnapshotFile
 
-            self.apply(read_snapshot(self._path), _save=False)
+            self._file = SnapshotFile(self._path, create=create)
+            loaded = self._file.load()
+            if loaded is not None:
+                self._ids, self._state = loaded
+        self._closed = False
 
     # ------------------------------------------------------------------ identity
 
@@ -89,9 +500,45 @@ class MemoryStore:
         return f"file:{self._path}" if self._path is not None else "memory://"
 
     def __repr__(self) -> str:
-        return f"MemoryStore({self.uri!r}, nodes={self.graph.number_of_nodes()})"
+        return f"MemoryStore({self.uri!r}, nodes={int((self._state.label >= 0).sum())})"
+
+    @property
+    def path(self) -> Path | None:
+        """The ``file:`` store's file, None in memory."""
+        return self._path
+
+    def missing(self) -> bool:
+        """True for a ``file:`` store whose file does not exist (nothing was ever saved)."""
+        return self._file is not None and not self._file.exists()
+
+    def state(self) -> State:
+        """The current content, immutable: a question reads one state from start to end.
+
+        A file store first picks up a newer file written by another store.
+        """
+        if self._file is not None and self._file.changed():
+            with self._write_lock:
+                if self._file.changed():
+                    loaded = self._file.load()
+                    if loaded is not None:
+                        self._ids, self._state = loaded
+        return self._state
 
     # -------------------------------------------------------------------- writes
+
+    def _write(self, change: Callable[[State], State]) -> None:
+        with self._write_lock:
+            if self._file is None:
+                self._state = change(self._state)
+                return
+            with self._file.locked():
+                if self._file.changed():  # another writer saved since: start from its data
+                    loaded = self._file.load()
+                    if loaded is not None:
+                        self._ids, self._state = loaded
+                new = change(self._state)
+                self._file.save(new)  # raises: memory keeps the old state, equal to the file
+                self._state = new
 
     def apply(
         self,
@@ -99,154 +546,105 @@ class MemoryStore:
         *,
         batch_size: int | None = None,
         progress: Callable[[int], None] | None = None,
-        _save: bool = True,
     ) -> None:
         """Apply a validated change set; see :class:`~orgnet.graph.base.GraphStore`."""
-        g = self.graph
-        # networkx's own dicts, written directly: add_node/add_edge plus a lookup per
-        # row cost 3x as much at city scale. A MultiDiGraph keeps node attributes in
-        # _node, and one key dict per (u, v) shared by _succ[u][v] and _pred[v][u].
-        node, succ, pred = g._node, g._succ, g._pred
-        step = batch_size or 50_000
-        with _bulk():
-            for label, rows in changes.nodes.items():
-                index = self._by_label[label]
-                for start in range(0, len(rows), step):
-                    for row in rows[start : start + step]:
-                        node_id = row["id"]
-                        attrs = dict(row)
-                        del attrs["id"]
-                        attrs["label"] = label
-                        old = node.get(node_id)
-                        if old is not None:
-                            if old["label"] != label:
-                                self._by_label[old["label"]].pop(node_id, None)
-                            node[node_id] = attrs
-                        else:
-                            node[node_id] = attrs
-                            succ[node_id] = {}
-                            pred[node_id] = {}
-                        index[node_id] = None
-                    if progress:
-                        progress(len(rows[start : start + step]))
-            for batch in changes.field_rels:
-                for owner in batch.owners:
-                    if owner not in g:
-                        continue
-                    if batch.reverse:
-                        stale = [
-                            (u, owner) for u, keys in g.pred[owner].items() if batch.type in keys
-                        ]
-                    else:
-                        stale = [
-                            (owner, v) for v, keys in g.succ[owner].items() if batch.type in keys
-                        ]
-                    for u, v in stale:
-                        g.remove_edge(u, v, key=batch.type)
-                for src, dst in batch.edges:
-                    _put_edge(succ, pred, src, dst, batch.type, {"type": batch.type})
-                if progress:
-                    progress(len(batch.edges))
-            for rel_type, links in changes.links.items():
-                key_of = link_key_function(rel_type)
-                for link in links:
-                    data = {"type": rel_type}
-                    data.update(link.props)
-                    _put_edge(succ, pred, link.src, link.dst, key_of(link.props), data)
-                if progress:
-                    progress(len(links))
-        if _save:
-            self._save()
+        self._write(lambda s: s.applied(changes))
+        if progress:
+            progress(changes.size())
 
     def delete(self, ids: Sequence[str]) -> int:
         """Remove these nodes and their relationships; return how many existed."""
-        removed = 0
-        for node_id in ids:
-            if node_id in self.graph:
-                label = self.graph.nodes[node_id]["label"]
-                self._by_label[label].pop(node_id, None)
-                self.graph.remove_node(node_id)
-                removed += 1
-        if removed:
-            self._save()
-        return removed
+        found: list[int] = []
+
+        def change(s: State) -> State:
+            codes = np.unique(s.codes(list(ids)))
+            codes = codes[codes >= 0]
+            found.append(len(codes))
+            return s.deleted(codes) if len(codes) else s
+
+        self._write(change)
+        return found[-1] if found else 0
 
     def clear(self) -> None:
         """Remove every node and relationship."""
-        self.graph.clear()
-        for index in self._by_label.values():
-            index.clear()
-        self._save()
+        self._write(lambda s: State.empty(s.ids))
 
     # --------------------------------------------------------------------- reads
 
-    def ids(self, label: str) -> Iterable[str]:
+    def ids(self, label: str) -> list[str]:
         """Ids of the nodes of one label, in insertion order."""
-        return self._by_label[label].keys()
+        s = self.state()
+        return s.ids.names(s.nodes[label].codes.tolist())
 
     def label_of(self, node_id: str) -> str | None:
         """Label of a node, ``None`` when absent."""
-        data = self.graph.nodes.get(node_id)
-        return None if data is None else str(data["label"])
+        s = self.state()
+        return s.label_of(s.code(node_id))
 
     def lookup(self, ids: Iterable[str]) -> dict[str, NodeInfo]:
-        nodes = self.graph.nodes
+        s = self.state()
+        wanted = list(ids)
+        codes = s.codes(wanted)
         found: dict[str, NodeInfo] = {}
-        for node_id in ids:
-            data = nodes.get(node_id)
-            if data is not None:
-                found[node_id] = NodeInfo(data["label"], data.get("level") if data["label"] == "Area" else None)
+        hit = np.flatnonzero(codes >= 0)
+        if not len(hit):
+            return found
+        area_rows = s.rows("Area")
+        levels = s.column("Area", "level")
+        for i in hit.tolist():
+            c = int(codes[i])
+            lab = LABEL_ORDER[s.label[c]]
+            found[wanted[i]] = NodeInfo(lab, levels[area_rows[c]] if lab == "Area" else None)
         return found
 
-    def parent(self, node_id: str, rel_type: str) -> str | None:
-        """The end of ``node_id``'s (single) outgoing relationship of a field type.
-
-        Queries call this in their hot loops: it reads networkx's adjacency dict
-        directly rather than through the ``succ`` view.
-        """
-        for v, keys in self.graph._succ[node_id].items():
-            if rel_type in keys:
-                return str(v)
-        return None
-
     def org_parents(self) -> dict[str, str | None]:
-        return {o: self.parent(o, "UNDER") for o in self._by_label["Org"]}
+        s = self.state()
+        orgs = s.nodes["Org"].codes
+        parent = s.out1("UNDER")[orgs]
+        names = s.names()
+        return {names[o]: (names[p] if p >= 0 else None) for o, p in zip(orgs.tolist(), parent.tolist())}
 
     def area_tree(self) -> dict[str, tuple[str, str | None]]:
-        nodes = self.graph.nodes
-        return {a: (nodes[a]["level"], self.parent(a, "PART_OF")) for a in self._by_label["Area"]}
+        s = self.state()
+        areas = s.nodes["Area"].codes
+        parent = s.out1("PART_OF")[areas]
+        levels = s.column("Area", "level")
+        names = s.names()
+        return {
+            names[a]: (levels[i], names[p] if p >= 0 else None)
+            for i, (a, p) in enumerate(zip(areas.tolist(), parent.tolist()))
+        }
 
     def counts(self) -> dict[str, int]:
-        result = {label: len(ids) for label, ids in sorted(self._by_label.items()) if ids}
-        per_type: dict[str, int] = {}
-        for _, _, data in self.graph.edges(data=True):
-            per_type[data["type"]] = per_type.get(data["type"], 0) + 1
-        result.update(sorted(per_type.items()))
+        s = self.state()
+        result = {lab: len(s.nodes[lab]) for lab in LABEL_ORDER if len(s.nodes[lab])}
+        result.update((t, len(s.rels[t])) for t in sorted(s.rels) if len(s.rels[t]))
         return result
 
     def iter_nodes(self, label: str) -> Iterator[dict[str, Any]]:
-        nodes = self.graph.nodes
-        for node_id in sorted(self._by_label[label]):
-            row = {"id": node_id}
-            row.update((k, v) for k, v in nodes[node_id].items() if k != "label")
-            yield row
+        s = self.state()
+        t = s.nodes[label]
+        rows = t.table.to_pylist()
+        names = s.names()
+        order = sorted(range(len(rows)), key=lambda i: names[t.codes[i]])
+        for i in order:
+            yield {k: v for k, v in rows[i].items() if v is not None}
 
     def iter_links(self, rel_type: str) -> Iterator[LinkRow]:
+        if rel_type not in REL_TYPES:
+            return iter(())
+        s = self.state()
+        r = s.rel(rel_type)
+        names = s.names()
+        props = list(r.props.items())
         rows = [
-            LinkRow(u, v, {k: x for k, x in d.items() if k != "type"})
-            for u, v, d in self.graph.edges(data=True)
-            if d["type"] == rel_type
+            LinkRow(names[a], names[b], {k: col[i] for k, col in props if col[i] is not None})
+            for i, (a, b) in enumerate(zip(r.src.tolist(), r.dst.tolist()))
         ]
-        rows.sort(key=lambda r: (r.src, r.dst, sorted(r.props.items(), key=str)))
+        rows.sort(key=lambda row: (row.src, row.dst, sorted(row.props.items(), key=str)))
         return iter(rows)
 
     # ------------------------------------------------------------------ lifecycle
-
-    def _save(self) -> None:
-        if self._path is not None:
-            from orgnet.graph.snapshot import write_snapshot
-
-            write_snapshot(self, self._path)
 
     def close(self) -> None:
         """Release the store; a file store is already saved after every write."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from orgnet.labels import LEVEL_LABELS
 from orgnet.plots._base import new_axes, root_figure, shorten, text_width
 from orgnet.plots.fonts import apply_cjk_font, cjk_context, require_matplotlib
-from orgnet.queries.chains import LEVEL_LABELS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

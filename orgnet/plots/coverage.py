@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from orgnet.errors import InvalidArgument
+from orgnet.labels import RULE_LABELS
 from orgnet.plots._base import RATE_CMAP, ink_for, new_axes, percent, root_figure
 from orgnet.plots.fonts import apply_cjk_font, cjk_context, require_matplotlib
-from orgnet.queries.coverage import RULE_LABELS, RULES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,8 +101,8 @@ def plot_coverage(
 
 
 def _rules(report: CoverageReport) -> list[str]:
-    """The report's rules: those of :data:`RULES` in that order, then any others."""
-    return [r for r in RULES if r in report.rules] + [r for r in report.rules if r not in RULES]
+    """The report's rules: those of :data:`orgnet.labels.RULE_LABELS` in that order, then any others."""
+    return [r for r in tuple(RULE_LABELS) if r in report.rules] + [r for r in report.rules if r not in tuple(RULE_LABELS)]
 
 
 def _scope(report: CoverageReport) -> str:
@@ -149,7 +149,7 @@ def _heatmap(report: CoverageReport, ax: Axes | None, level: str) -> Axes:
     for i, area in enumerate(areas):
         for j, rule in enumerate(rules):
             count = rollup[area].get(rule)
-            if count is not None and count.checked > 0:
+            if count is not None and count.rate is not None:
                 rates[i, j] = count.rate
     values = np.ma.masked_invalid(rates)
     cmap = matplotlib.colormaps[RATE_CMAP].with_extremes(bad=EMPTY_CELL)
@@ -211,7 +211,7 @@ def _bars(report: CoverageReport, ax: Axes | None) -> Axes:
     cmap = matplotlib.colormaps[RATE_CMAP]
     ys = list(range(len(rules)))
     results = [report.rules[r] for r in rules]
-    rates = [r.rate for r in results]
+    rates = [0.0 if r.rate is None else r.rate for r in results]  # nothing checked: no bar, "无检查对象"
     ax.barh(ys, [1.0] * len(ys), height=0.62, color="#efefef", gid="track", zorder=1)
     bars = ax.barh(ys, rates, height=0.62, color=[cmap(r) for r in rates], zorder=2,
                    edgecolor="0.25", linewidth=0.4)
@@ -221,7 +221,7 @@ def _bars(report: CoverageReport, ax: Axes | None) -> Axes:
         if result.checked == 0:
             note = "无检查对象"
         else:
-            note = f"{percent(result.rate)}   缺口 {len(result.gaps):,} / {result.checked:,}"
+            note = f"{percent(rates[y])}   缺口 {len(result.gaps):,} / {result.checked:,}"
         ax.text(1.02, y, note, va="center", ha="left", fontsize=9.5, gid="bar-label")
     ax.set_yticks(ys, [RULE_LABELS.get(r, r) for r in rules])
     ax.set_ylim(len(rules) - 0.5, -0.5)  # first rule on top

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from orgnet.labels import KPI_LABELS, NOTHING_TO_COUNT
 from orgnet.plots._base import RATE_CMAP, percent
 from orgnet.plots.fonts import apply_cjk_font, cjk_context, require_matplotlib
 
@@ -20,22 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_kpis", "KPI_LABELS", "RATE_KPIS", "COUNT_KPIS"]
 
-KPI_LABELS: Final[dict[str, str]] = {
-    "pairing_coverage_rate": "结对共建覆盖率",
-    "paired_units": "结对单位数",
-    "paired_units_municipal_and_above": "市级以上结对单位",
-    "activities": "联办活动",
-    "matter_completion_rate": "订单完成率",
-    "property_closed_within_3_days_rate": "物业问题3天解决率",
-    "mean_handling_days": "平均办理天数",
-    "standardized_sites": "标准化阵地",
-    "property_party_org_rate": "物业企业党组织覆盖率",
-    "unit_registration_rate": "单位报到率",
-    "member_registration_rate": "在职党员报到率",
-    "report_rate": "双报告率",
-    "social_workers": "社工人数",
-}
-"""Chinese label of every KPI field of :class:`~orgnet.queries.kpis.KpiReport`."""
 
 RATE_KPIS: Final[tuple[str, ...]] = (
     "pairing_coverage_rate",
@@ -126,15 +111,16 @@ def _rates(report: KpiReport, ax: Axes, title: str) -> None:
     from matplotlib.ticker import FixedLocator, PercentFormatter
 
     cmap = matplotlib.colormaps[RATE_CMAP]
-    values = [float(getattr(report, k)) for k in RATE_KPIS]
+    given = [getattr(report, k) for k in RATE_KPIS]  # None: nothing to count, drawn as "—"
+    values = [0.0 if v is None else float(v) for v in given]
     ys = list(range(len(RATE_KPIS)))
     ax.barh(ys, [1.0] * len(ys), height=0.6, color="#efefef", zorder=1, gid="track")
     bars = ax.barh(ys, values, height=0.6, color=[cmap(v) for v in values], edgecolor="0.25",
                    linewidth=0.4, zorder=2)
     for patch in bars.patches:
         patch.set_gid("rate")
-    for y, value in zip(ys, values, strict=True):
-        ax.text(1.02, y, percent(value), va="center", ha="left", fontsize=10.5,
+    for y, value in zip(ys, given, strict=True):
+        ax.text(1.02, y, NOTHING_TO_COUNT if value is None else percent(value), va="center", ha="left", fontsize=10.5,
                 gid="rate-label")
     ax.set_yticks(ys, [KPI_LABELS[k] for k in RATE_KPIS])
     ax.set_ylim(len(ys) - 0.5, -0.5)

@@ -1,9 +1,11 @@
 """The three questions and the KPIs, one module each.
 
-Each module holds the documented meaning, the result models and the embedded
-backend's implementation; the Cypher for Neo4j sits beside it in ``_neo4j_*``
-modules. Functions take the store first: ``coverage(net.store, 2023)``; the
-:class:`orgnet.Network` methods call them.
+Each module holds the documented meaning, the result models and the assembly;
+it asks :func:`orgnet.queries._dispatch.engine` for the store's engine
+(``_memory.py``: numpy over the columnar store; ``_neo4j.py``: Cypher) and
+gets typed facts (``_facts.py``). Functions take the store first:
+``coverage(net.store, 2023)``; the :class:`orgnet.Network` methods call them.
+See ``docs/architecture.md``.
 """
 
 from orgnet.queries import chains, coverage, influence, kpis

@@ -6,7 +6,7 @@ answers each with one query that groups subjects by their anchor on the server
 trip whatever the size of the graph. Python only sorts the ids (Cypher orders
 strings differently for parameters and stored values, so ordering is left to
 Python, as on the memory side) and builds the same :class:`Facts` rows as
-``_facts_memory``: single-anchor subjects grouped per anchor with sorted gap
+the memory engine's: single-anchor subjects grouped per anchor with sorted gap
 ids, anchors sorted; registration and org rows one per subject.
 
 ``scope`` (area ids) prunes rows on the server: a row is kept when one of its
@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final, LiteralString
 
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
-from orgnet.queries._scope import Facts
+from orgnet.queries._facts import Facts
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
@@ -27,13 +27,17 @@ if TYPE_CHECKING:
 
 __all__ = ["facts_neo4j", "registration_years", "RULE_QUERIES"]
 
-# Fragments: the grid of household ``h`` (its building's grid, as ``grids_of_households``)
-# and the home grid of person ``p`` (their household's grid).
+# Fragments: the grid of household ``h`` (its building's grid) and the anchor of person
+# ``p``: their household's grid, else their org's area (the one it COVERS, else its
+# unit's), else their own unit's area (as the memory engine's ``person_anchor``).
 _HOUSEHOLD_GRID: Final[LiteralString] = (
     "[(h)-[:IN]->(hb) | CASE WHEN hb:Building THEN [(hb)-[:IN]->(hg) | hg.id][0] END][0]"
 )
 _PERSON_GRID: Final[LiteralString] = (
-    "[(p)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN " + _HOUSEHOLD_GRID + " END][0]"
+    "coalesce([(p)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN " + _HOUSEHOLD_GRID + " END][0], "
+    "[(p)-[:BELONGS_TO]->(o) | coalesce([(o)-[:COVERS]->(oa) | oa.id][0], "
+    "[(o)-[:OF_UNIT]->(ou) | [(ou)-[:LOCATED_IN]->(oua) | oua.id][0]][0])][0], "
+    "[(p)-[:WORKS_AT]->(wu) | [(wu)-[:LOCATED_IN]->(wa) | wa.id][0]][0])"
 )
 _IN_SCOPE: Final[LiteralString] = "($scope IS NULL OR anchor IN $scope)"
 _GROUPED: Final[LiteralString] = (

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final, LiteralString
 
+from orgnet.queries._facts import Projection
+
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
-    from orgnet.queries.influence import Projection
 
 __all__ = ["projection_neo4j", "PROJECTION_QUERY"]
 
@@ -53,7 +54,6 @@ def projection_neo4j(store: GraphStore) -> Projection:
     ('O-U1', 'AC3', 'ORGANIZED')
     """
     from orgnet.graph.neo4j import Neo4jStore
-    from orgnet.queries.influence import Projection
 
     assert isinstance(store, Neo4jStore)
     proj = Projection()

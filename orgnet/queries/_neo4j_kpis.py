@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final, LiteralString
 
+from orgnet.queries._facts import KpiFacts
 from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
-    from orgnet.queries.kpis import KpiFacts
 
 __all__ = ["kpi_facts_neo4j", "KPI_QUERY"]
 
@@ -72,7 +72,6 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts
     [('AC1', '2023-05-01', 'C1')]
     """
     from orgnet.graph.neo4j import Neo4jStore
-    from orgnet.queries.kpis import KpiFacts
 
     assert isinstance(store, Neo4jStore)
     facts = KpiFacts()

@@ -1,6 +1,6 @@
 """Area scoping and rollups shared by coverage and KPIs.
 
-Each backend answers a rule with :class:`Facts` rows: a group of subjects, the
+Each engine answers a rule with :class:`~orgnet.queries._facts.Facts` rows: a group of subjects, the
 areas they are anchored in (a household's grid, a unit's area, an org's covered
 area and its unit's area, a registration's community), how many were checked and
 which are gaps. This module alone decides what ``area=`` keeps and how rows roll
@@ -14,22 +14,18 @@ to a registration in that place).
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from orgnet.errors import NotFound
+from orgnet.queries._facts import Facts
 
-__all__ = ["Facts", "AreaTree", "Tally"]
+if TYPE_CHECKING:
+    from orgnet.queries._facts import Engine
 
-
-class Facts(NamedTuple):
-    """A group of subjects of one rule."""
-
-    anchors: tuple[str, ...]
-    checked: int
-    gaps: tuple[str, ...]
-    gap_anchors: tuple[str, ...] | None = None
+__all__ = ["Facts", "AreaTree", "Tally", "rate", "latest_year"]
 
 
 @dataclass
@@ -52,7 +48,7 @@ class AreaTree:
 
     def __init__(self, areas: dict[str, tuple[str, str | None]]) -> None:
         self.areas = areas
-        self._at: dict[tuple[str, str], str | None] = {}
+        self._up: dict[str, dict[str, str | None]] = {}
 
     def level(self, area: str) -> str | None:
         hit = self.areas.get(area)
@@ -71,10 +67,25 @@ class AreaTree:
 
     def ancestor_at(self, area: str, level: str) -> str | None:
         """The area of ``level`` above or at ``area``, if any."""
-        key = (area, level)
-        if key not in self._at:
-            self._at[key] = next((a for a in self.chain(area) if self.areas[a][0] == level), None)
-        return self._at[key]
+        return self.ancestors(level).get(area)
+
+    def ancestors(self, level: str) -> dict[str, str | None]:
+        """Every area -> its area of ``level`` (above or at it), computed once per level."""
+        hit = self._up.get(level)
+        if hit is None:
+            hit = {}
+            for area in self.areas:
+                if area in hit:
+                    continue
+                chain = self.chain(area)
+                found = None
+                for i in range(len(chain) - 1, -1, -1):  # top-down: every node below an X-level area gets X
+                    node = chain[i]
+                    if self.areas[node][0] == level:
+                        found = node
+                    hit.setdefault(node, found)
+            self._up[level] = hit
+        return hit
 
     def subtree(self, root: str) -> frozenset[str]:
         """``root`` and every area below it."""
@@ -107,14 +118,14 @@ def tally(
 ) -> tuple[int, list[str]]:
     """Checked count and sorted gap ids of a rule's rows within a scope."""
     checked = 0
-    gaps: set[str] = set()
+    gaps: list[str] = []
     for row in rows:
-        if not in_scope(row.anchors, scope):
+        if scope is not None and not in_scope(row.anchors, scope):
             continue
         checked += row.checked
         if row.gaps and (row.gap_anchors is None or in_scope(row.gap_anchors, scope)):
-            gaps.update(row.gaps)
-    return checked, sorted(gaps)
+            gaps.extend(row.gaps)
+    return checked, sorted(set(gaps))
 
 
 def rollup(
@@ -122,9 +133,20 @@ def rollup(
 ) -> dict[str, Tally]:
     """Checked and gap counts per area of ``level``, counting anchors within ``scope``."""
     out: dict[str, Tally] = {}
+    up = tree.ancestors(level)
     for row in rows:
+        if len(row.anchors) == 1 and row.gap_anchors is None:  # the common case, without sets
+            a = row.anchors[0]
+            t = up.get(a) if scope is None or a in scope else None
+            if t is not None:
+                entry = out.get(t)
+                if entry is None:
+                    entry = out[t] = Tally()
+                entry.checked += row.checked
+                entry.gaps += len(row.gaps)
+            continue
         anchors = [a for a in row.anchors if scope is None or a in scope]
-        targets = {t for t in (tree.ancestor_at(a, level) for a in anchors) if t is not None}
+        targets = {t for t in (up.get(a) for a in anchors) if t is not None}
         if not targets:
             continue
         if row.gap_anchors is None:
@@ -132,7 +154,7 @@ def rollup(
         else:
             gap_targets = {
                 t
-                for t in (tree.ancestor_at(a, level) for a in row.gap_anchors if scope is None or a in scope)
+                for t in (up.get(a) for a in row.gap_anchors if scope is None or a in scope)
                 if t is not None
             }
         for t in targets:
@@ -143,6 +165,18 @@ def rollup(
     return out
 
 
-def rate(checked: int, gaps: int) -> float:
-    """``1 - gaps/checked``, or 1.0 when nothing was checked."""
-    return 1.0 if checked == 0 else 1.0 - gaps / checked
+def rate(checked: int, gaps: int) -> float | None:
+    """``1 - gaps/checked``; ``None`` when nothing was checked (nothing to count is not 100%).
+
+    Examples
+    --------
+    >>> rate(4, 1), rate(0, 0)
+    (0.75, None)
+    """
+    return None if checked == 0 else 1.0 - gaps / checked
+
+
+def latest_year(eng: Engine) -> int:
+    """The year a question uses by default: the latest registration year, else the current year."""
+    years = eng.registration_years()
+    return max(years) if years else _dt.date.today().year

@@ -24,36 +24,41 @@ org_chain              orgs                             its UNDER chain does not
                                                         (no parent, COVERS a city area)
 =====================  ===============================  ==========================================
 
-``rate = 1 - len(gaps)/checked`` (1.0 when nothing is checked). ``area=`` keeps
-the subjects anchored in that area's subtree (a household by its building's
-grid, a person by their household, a unit where it is located, an org by the
-area it covers and its unit's area, a registration by its community); see
-:mod:`orgnet.queries._scope`. Each backend computes the per-rule facts natively
-(Python over the networkx graph; Cypher inside Neo4j); scoping and rollups are
+``rate = 1 - len(gaps)/checked``; ``None`` when nothing is checked (NaN in
+frames, "—" in tables and plots: nothing to count is not 100%). ``area=`` keeps
+the subjects anchored in that area's subtree: a household by its building's
+grid; a person by their household's grid, else (no household) by their org's
+area — the area the org covers, else its unit's — else by their own unit's area;
+a unit where it is located; an org by the area it covers and its unit's area; a
+registration by its community (see :mod:`orgnet.queries._scope`). For every rule
+whose subjects have one anchor, the subdistrict rows of a district add up to its
+row when every anchor lies under a subdistrict, and ``by_district[d]`` equals
+``coverage(area=d)``.
+
+Each engine computes the per-rule facts natively (numpy over the columnar store;
+Cypher inside Neo4j; see :mod:`orgnet.queries._facts`); scoping and rollups are
 one piece of code for both.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from collections import defaultdict
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from orgnet.errors import InvalidArgument
-from orgnet.model import REGISTRATION_UNIT_CATEGORIES
-from orgnet.queries._scope import AreaTree, Facts, rate, rollup, tally
+from orgnet.labels import RULE_LABELS
+from orgnet.queries._args import check_area, check_choice, check_year
+from orgnet.queries._dispatch import engine
+from orgnet.queries._scope import AreaTree, Facts, latest_year, rate, rollup, tally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from orgnet.graph.base import GraphStore
-    from orgnet.graph.memory import MemoryStore
+    from orgnet.queries._facts import Engine
 
-__all__ = ["RULES", "RuleResult", "RuleCount", "CoverageReport", "coverage", "default_year"]
+__all__ = ["RULES", "RULE_LABELS", "RuleResult", "RuleCount", "CoverageReport", "coverage", "default_year"]
 
 RULES: Final[tuple[str, ...]] = (
     "grid_party_org",
@@ -71,21 +76,7 @@ RULES: Final[tuple[str, ...]] = (
 )
 """The twelve coverage rules, in report order."""
 
-RULE_LABELS: Final[dict[str, str]] = {
-    "grid_party_org": "网格党组织",
-    "community_pairing": "社区结对",
-    "building_leader": "楼栋长",
-    "grid_three_leaders": "网格三长",
-    "household_contact": "党员联系户",
-    "member_org": "党员组织关系",
-    "member_registration": "在职党员报到",
-    "unit_registration": "单位报到",
-    "registration_report": "双报告",
-    "property_party_org": "物业党组织",
-    "community_site": "标准化阵地",
-    "org_chain": "组织链条",
-}
-"""Chinese name of each rule, for tables and plots."""
+
 
 
 class RuleResult(BaseModel):
@@ -94,7 +85,8 @@ class RuleResult(BaseModel):
     rule: str
     checked: int
     gaps: list[str]
-    rate: float
+    rate: float | None
+    """``1 - len(gaps)/checked``; None when nothing was checked."""
 
 
 class RuleCount(BaseModel):
@@ -102,7 +94,7 @@ class RuleCount(BaseModel):
 
     checked: int
     gaps: int
-    rate: float
+    rate: float | None
 
 
 class CoverageReport(BaseModel):
@@ -142,7 +134,7 @@ class CoverageReport(BaseModel):
         return pd.DataFrame(
             [
                 {"rule": r.rule, "label": RULE_LABELS.get(r.rule, r.rule), "checked": r.checked,
-                 "gaps": len(r.gaps), "rate": r.rate}
+                 "gaps": len(r.gaps), "rate": _nan(r.rate)}
                 for r in self.rules.values()
             ],
             columns=["rule", "label", "checked", "gaps", "rate"],
@@ -155,13 +147,12 @@ class CoverageReport(BaseModel):
         ----------
         level : {"district", "subdistrict"}
         """
-        if level not in ("district", "subdistrict"):
-            raise InvalidArgument(f"level must be 'district' or 'subdistrict', not {level!r}")
+        check_choice("level", level, ("district", "subdistrict"))
         table = self.by_district if level == "district" else self.by_subdistrict
         return pd.DataFrame(
             [
                 {"area": area, "name": self.names.get(area, area), "rule": rule,
-                 "checked": c.checked, "gaps": c.gaps, "rate": c.rate}
+                 "checked": c.checked, "gaps": c.gaps, "rate": _nan(c.rate)}
                 for area, per_rule in table.items()
                 for rule, c in per_rule.items()
             ],
@@ -178,18 +169,13 @@ class CoverageReport(BaseModel):
         return plot_coverage(self, ax=ax, kind=kind, level=level)
 
 
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
 def default_year(store: GraphStore) -> int:
     """The latest registration year in the store, else the current year."""
-    if store.backend == "memory":
-        years = [
-            d["year"] for _, _, d in _memory(store).graph.edges(data=True)
-            if d["type"] == "REGISTERED_WITH"
-        ]
-    else:
-        from orgnet.queries._neo4j_coverage import registration_years
-
-        years = registration_years(store)
-    return max(years) if years else _dt.date.today().year
+    return latest_year(engine(store))
 
 
 def coverage(store: GraphStore, year: int | None = None, *, area: str | None = None) -> CoverageReport:
@@ -200,8 +186,8 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     store : GraphStore
         The graph (``net.store``); ``net.coverage(...)`` calls this.
     year : int, optional
-        Year of the registration rules; by default the latest year with a
-        registration (else the current year).
+        Year of the registration rules, 1900–2200; by default the latest year
+        with a registration (else the current year). The report says which.
     area : str, optional
         Restrict every count to this area's subtree.
 
@@ -212,7 +198,14 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     Raises
     ------
     NotFound
-        When ``area`` is not an area of the graph.
+        When ``area`` is not an area of the graph (or a ``file:`` store has no file).
+    InvalidArgument
+        When ``year`` or ``area`` is of the wrong type or out of range.
+
+    Warns
+    -----
+    orgnet.errors.EmptyStoreWarning
+        When the store holds no data.
 
     Examples
     --------
@@ -220,32 +213,25 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     >>> net = orgnet.connect("memory://")
     >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
     >>> report = net.coverage(2023)
-    >>> list(report.rules) == list(orgnet.queries.coverage.RULES)
-    True
+    >>> list(report.rules) == list(orgnet.queries.coverage.RULES), report.year
+    (True, 2023)
     """
+    year = check_year(year)
+    area = check_area(area)
+    eng = engine(store, warn_empty=True)
     if year is None:
-        year = default_year(store)
-    tree = AreaTree(store.area_tree())
+        year = latest_year(eng)
+    tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
-    facts = rule_facts(store, year, scope)
-    return build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(store, tree))
+    facts = eng.rule_facts(year, scope, None)
+    return build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(eng, tree))
 
 
-def rule_facts(
-    store: GraphStore, year: int, scope: frozenset[str] | None, rules: frozenset[str] | None = None
-) -> dict[str, list[Facts]]:
-    """Per rule (every rule, or only ``rules``), the backend's facts (see :mod:`orgnet.queries._scope`)."""
-    if store.backend == "memory":
-        return _facts_memory(_memory(store), year, rules)
-    from orgnet.queries._neo4j_coverage import facts_neo4j
-
-    return facts_neo4j(store, year, scope, rules)
-
-
-def area_names(store: GraphStore, tree: AreaTree) -> dict[str, str]:
-    """Names of the districts and subdistricts (for labels)."""
-    wanted = set(tree.of_level("district")) | set(tree.of_level("subdistrict")) | set(tree.of_level("city"))
-    return {row["id"]: row.get("name", row["id"]) for row in store.iter_nodes("Area") if row["id"] in wanted}
+def area_names(eng: Engine, tree: AreaTree) -> dict[str, str]:
+    """Names of the city, districts and subdistricts (for labels)."""
+    wanted = frozenset(tree.of_level("district")) | frozenset(tree.of_level("subdistrict")) | frozenset(
+        tree.of_level("city"))
+    return dict(sorted(eng.area_names(wanted).items()))
 
 
 def build_report(
@@ -282,213 +268,3 @@ def build_report(
         by_district=rollups["district"], by_subdistrict=rollups["subdistrict"],
         names=names or {},
     )
-
-
-# ----------------------------------------------------------------- memory backend
-
-
-def _memory(store: GraphStore) -> MemoryStore:
-    from orgnet.graph.memory import MemoryStore
-
-    assert isinstance(store, MemoryStore)
-    return store
-
-
-class _View:
-    """Fast reads over the embedded graph for the rules and KPIs."""
-
-    def __init__(self, store: MemoryStore) -> None:
-        self.store = store
-        g = store.graph
-        self.nodes: Any = g._node
-        self.succ: Any = g._succ
-        self.pred: Any = g._pred
-        self._household_grids: dict[str, str | None] | None = None
-        self.out1 = store.parent
-
-    def has_in(self, node: str, prefix: str) -> bool:
-        return any(k.startswith(prefix) for keys in self.pred[node].values() for k in keys)
-
-    def has_in_key(self, node: str, key: str) -> bool:
-        return any(key in keys for keys in self.pred[node].values())
-
-    def grids_of_buildings(self) -> dict[str, str | None]:
-        return {b: self.out1(b, "IN") for b in self.store.ids("Building")}
-
-    def grids_of_households(self) -> dict[str, str | None]:
-        """Household -> grid of its building; walked once per view (0.85 s for a city)."""
-        if self._household_grids is None:
-            bgrid = self.grids_of_buildings()
-            out: dict[str, str | None] = {}
-            for h in self.store.ids("Household"):
-                b = self.out1(h, "IN")
-                out[h] = bgrid.get(b) if b is not None else None
-            self._household_grids = out
-        return self._household_grids
-
-    def home_grid(self, person: str, hgrid: dict[str, str | None]) -> str | None:
-        h = self.out1(person, "LIVES_IN")
-        return hgrid.get(h) if h is not None else None
-
-    def org_anchors(self, org: str) -> tuple[str, ...]:
-        anchors = set()
-        covered = self.out1(org, "COVERS")
-        if covered is not None:
-            anchors.add(covered)
-        unit = self.out1(org, "OF_UNIT")
-        if unit is not None:
-            located = self.out1(unit, "LOCATED_IN")
-            if located is not None:
-                anchors.add(located)
-        return tuple(sorted(anchors))
-
-    def registrations(self, source: str, year: int) -> Iterator[tuple[str, bool]]:
-        """(community, reported) of ``source``'s registrations in ``year``."""
-        key = f"REGISTERED_WITH|{year}"
-        for v, keys in self.succ[source].items():
-            data = keys.get(key)
-            if data is not None:
-                yield str(v), bool(data.get("reported", False))
-
-
-class _Grouper:
-    """Collect single-anchored subjects into one Facts row per anchor."""
-
-    def __init__(self) -> None:
-        self.checked: dict[str | None, int] = defaultdict(int)
-        self.gaps: dict[str | None, list[str]] = defaultdict(list)
-
-    def add(self, anchor: str | None, subject: str, gap: bool) -> None:
-        self.checked[anchor] += 1
-        if gap:
-            self.gaps[anchor].append(subject)
-
-    def rows(self) -> list[Facts]:
-        return [
-            Facts((a,) if a is not None else (), n, tuple(sorted(self.gaps.get(a, ()))))
-            for a, n in sorted(self.checked.items(), key=lambda kv: kv[0] or "")
-        ]
-
-
-def _facts_memory(
-    store: MemoryStore, year: int, rules: frozenset[str] | None = None, view: _View | None = None
-) -> dict[str, list[Facts]]:
-    v = view if view is not None else _View(store)
-
-    def want(*names: str) -> bool:
-        return rules is None or any(n in rules for n in names)
-
-    nodes = v.nodes
-    areas = store.area_tree()
-    grids = [a for a, (lvl, _) in areas.items() if lvl == "grid"]
-    communities = [a for a, (lvl, _) in areas.items() if lvl == "community"]
-    facts: dict[str, list[Facts]] = {}
-
-    if want("grid_party_org"):
-        g = _Grouper()
-        for a in grids:
-            g.add(a, a, not v.has_in_key(a, "COVERS"))
-        facts["grid_party_org"] = g.rows()
-
-    if want("community_pairing"):
-        g = _Grouper()
-        for a in communities:
-            g.add(a, a, not v.has_in(a, "PAIRED_WITH"))
-        facts["community_pairing"] = g.rows()
-
-    if want("building_leader"):
-        bgrid = v.grids_of_buildings()
-        g = _Grouper()
-        for b, grid in bgrid.items():
-            g.add(grid, b, not v.has_in_key(b, "HOLDS_ROLE|building_leader"))
-        facts["building_leader"] = g.rows()
-
-    if want("grid_three_leaders"):
-        g = _Grouper()
-        for a in grids:
-            full = v.has_in_key(a, "HOLDS_ROLE|grid_leader") and v.has_in_key(a, "HOLDS_ROLE|party_group_leader")
-            g.add(a, a, not full)
-        facts["grid_three_leaders"] = g.rows()
-
-    hgrid = v.grids_of_households() if want("household_contact", "member_org", "member_registration") else {}
-    if want("household_contact"):
-        g = _Grouper()
-        for h, grid in hgrid.items():
-            contacted = any(
-                "CONTACTS" in keys and nodes[p].get("is_member") for p, keys in v.pred[h].items()
-            )
-            g.add(grid, h, not contacted)
-        facts["household_contact"] = g.rows()
-
-    member_org, member_reg = _Grouper(), _Grouper()
-    report_rows: list[Facts] = []
-    for p in store.ids("Person") if want("member_org", "member_registration") else ():
-        data = nodes[p]
-        if not data.get("is_member"):
-            continue
-        grid = v.home_grid(p, hgrid)
-        member_org.add(grid, p, v.out1(p, "BELONGS_TO") is None)
-        if data.get("member_category") == "in_service":
-            member_reg.add(grid, p, not any(True for _ in v.registrations(p, year)))
-    facts["member_org"] = member_org.rows()
-    facts["member_registration"] = member_reg.rows()
-
-    unit_reg, prop = _Grouper(), _Grouper()
-    for u in store.ids("Unit") if want("unit_registration", "property_party_org") else ():
-        data = nodes[u]
-        area = v.out1(u, "LOCATED_IN")
-        if data.get("category") in REGISTRATION_UNIT_CATEGORIES:
-            unit_reg.add(area, u, not any(True for _ in v.registrations(u, year)))
-        if data.get("category") == "property_company":
-            prop.add(area, u, not v.has_in_key(u, "OF_UNIT"))
-    facts["unit_registration"] = unit_reg.rows()
-    facts["property_party_org"] = prop.rows()
-
-    for label in ("Unit", "Person") if want("registration_report") else ():
-        for s in store.ids(label):
-            regs = list(v.registrations(s, year))
-            if not regs:
-                continue
-            unreported = tuple(sorted({c for c, ok in regs if not ok}))
-            report_rows.append(
-                Facts(tuple(sorted({c for c, _ in regs})), 1, (s,) if unreported else (), unreported)
-            )
-    report_rows.sort()
-    facts["registration_report"] = report_rows
-
-    if want("community_site"):
-        g = _Grouper()
-        for a in communities:
-            has_site = any(
-                "LOCATED_IN" in keys and nodes[s]["label"] == "Site" and nodes[s].get("standardized")
-                for s, keys in v.pred[a].items()
-            )
-            g.add(a, a, not has_site)
-        facts["community_site"] = g.rows()
-
-    if want("org_chain"):
-        parents = store.org_parents()
-        city_areas = {a for a, (lvl, _) in areas.items() if lvl == "city"}
-        roots = {o for o, parent in parents.items() if parent is None and v.out1(o, "COVERS") in city_areas}
-        reaches: dict[str, bool] = {}
-        chain_rows: list[Facts] = []
-        for o in sorted(parents):
-            path: list[str] = []
-            seen: set[str] = set()
-            node: str | None = o
-            ok = False
-            while node is not None and node not in seen:
-                if node in reaches:
-                    ok = reaches[node]
-                    break
-                seen.add(node)
-                path.append(node)
-                if node in roots:
-                    ok = True
-                    break
-                node = parents.get(node)
-            for n in path:
-                reaches[n] = ok
-            chain_rows.append(Facts(v.org_anchors(o), 1, () if ok else (o,)))
-        facts["org_chain"] = chain_rows
-    return {rule: rows for rule, rows in facts.items() if rules is None or rule in rules}

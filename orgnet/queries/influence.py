@@ -18,14 +18,15 @@ Actors are sorted by pagerank descending, then id; alliances by id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import networkx as nx
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from orgnet.errors import InvalidArgument
+from orgnet.queries._args import check_choice, check_int
+from orgnet.queries._dispatch import engine
+from orgnet.queries._facts import Projection
 from orgnet.queries._scope import AreaTree
 
 if TYPE_CHECKING:
@@ -111,20 +112,6 @@ class InfluenceReport(BaseModel):
         return plot_influence(self, ax=ax, top=top)
 
 
-@dataclass
-class Projection:
-    """What influence needs from the store, pulled in one read."""
-
-    edges: list[tuple[str, str, str]] = field(default_factory=list)
-    """(actor, target, type) with type PAIRED_WITH, ORGANIZED or MEMBER_OF."""
-    actors: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
-    """Every unit/org with such an edge: id -> (label, name, own area id)."""
-    alliances: dict[str, str | None] = field(default_factory=dict)
-    """Every alliance: id -> name."""
-    district_names: dict[str, str | None] = field(default_factory=dict)
-    """Every district: id -> name (for labels)."""
-
-
 def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1000,
               seed: int = 0) -> InfluenceReport:
     """Rank units and orgs by their place in the co-building network.
@@ -140,9 +127,9 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
         ``"sample"`` estimates it from ``samples`` random sources (Brandes and
         Pich, 2007): unbiased, exact when ``samples`` reaches the node count.
     samples : int
-        Sources for ``"sample"``.
+        Sources for ``"sample"``, at least 1.
     seed : int
-        Seed of the source sample: the same seed gives the same estimate.
+        Seed of the source sample (0 to 2**32 - 1): the same seed gives the same estimate.
 
     Returns
     -------
@@ -157,16 +144,13 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
     >>> top.pagerank > 0
     True
     """
-    if betweenness not in ("exact", "sample"):
-        raise InvalidArgument(f"betweenness must be 'exact' or 'sample', not {betweenness!r}")
-    if store.backend == "memory":
-        proj = _projection_memory(store)
-    else:
-        from orgnet.queries._neo4j_influence import projection_neo4j
-
-        proj = projection_neo4j(store)
+    check_choice("betweenness", betweenness, ("exact", "sample"))
+    check_int("samples", samples, 1, 10**9)
+    check_int("seed", seed, 0, 2**32 - 1)
+    eng = engine(store, warn_empty=True)
+    proj = eng.projection()
     sources = samples if betweenness == "sample" else None
-    return compute(proj, AreaTree(store.area_tree()), sources=sources, seed=seed)
+    return compute(proj, AreaTree(eng.area_tree()), sources=sources, seed=seed)
 
 
 def betweenness(graph: nx.Graph, *, sources: int | None = None, seed: int = 0) -> dict[str, float]:
@@ -264,39 +248,3 @@ def compute(proj: Projection, tree: AreaTree, *, sources: int | None = None, see
     names = {d: n for d, n in proj.district_names.items() if n}
     return InfluenceReport(actors=actors, alliances=alliances, edges=sorted(proj.edges), districts=districts,
                            betweenness_method=method, district_names=names)
-
-
-def _projection_memory(store: GraphStore) -> Projection:
-    from orgnet.graph.memory import MemoryStore
-
-    assert isinstance(store, MemoryStore)
-    g = store.graph
-    nodes, succ = g._node, g._succ
-    proj = Projection()
-    wanted = {"PAIRED_WITH", "ORGANIZED", "MEMBER_OF"}
-
-    out1 = store.parent
-    for label in ("Unit", "Org"):
-        for actor in store.ids(label):
-            found = False
-            for target, keys in succ[actor].items():
-                for data in keys.values():
-                    if data["type"] in wanted:
-                        proj.edges.append((actor, str(target), data["type"]))
-                        found = True
-            if not found:
-                continue
-            if label == "Unit":
-                own = out1(actor, "LOCATED_IN")
-            else:
-                own = out1(actor, "COVERS")
-                if own is None:
-                    unit = out1(actor, "OF_UNIT")
-                    own = out1(unit, "LOCATED_IN") if unit is not None else None
-            proj.actors[actor] = (label, nodes[actor].get("name"), own)
-    proj.edges = sorted(set(proj.edges))
-    proj.alliances = dict(sorted((a, nodes[a].get("name")) for a in store.ids("Alliance")))
-    proj.district_names = dict(sorted(
-        (a, nodes[a].get("name")) for a in store.ids("Area") if nodes[a].get("level") == "district"
-    ))
-    return proj

@@ -20,31 +20,34 @@ report_rate (registration_report)
 social_workers                              distinct people holding the social_worker role
 ==========================================  ====================================================
 
-A rate with nothing to count is 1.0; a mean with nothing to average is None.
-With ``area=``: pairings count by their community, activities and sites by
-where they are located, matters by the household that raised them (or the
-raiser's household), people by where they live (see :mod:`orgnet.queries._scope`).
+A rate with nothing to count is None (NaN in frames, "—" in tables and plots),
+never 100%; a mean with nothing to average is None. With ``area=``: pairings
+count by their community, activities and sites by where they are located,
+matters by the household that raised them (or the raiser's anchor), people by
+their anchor (household's grid, else org's area, else unit's; see
+:mod:`orgnet.queries.coverage`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
 
+from orgnet.labels import KPI_LABELS
 from orgnet.model import MUNICIPAL_AND_ABOVE, PROPERTY_CATEGORIES
-from orgnet.queries._scope import AreaTree, in_scope, rate, tally
-from orgnet.queries.coverage import default_year, rule_facts
+from orgnet.queries._args import check_area, check_year
+from orgnet.queries._dispatch import engine
+from orgnet.queries._facts import Facts, KpiFacts
+from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, tally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from orgnet.graph.base import GraphStore
-    from orgnet.queries.coverage import _View
 
 __all__ = ["KpiReport", "KpiFacts", "kpis", "handling_days"]
 
@@ -54,34 +57,33 @@ class KpiReport(BaseModel):
 
     year: int
     area: str | None = None
-    pairing_coverage_rate: float
+    pairing_coverage_rate: float | None
     paired_units: int
     paired_units_municipal_and_above: int
     activities: int
-    matter_completion_rate: float
-    property_closed_within_3_days_rate: float
+    matter_completion_rate: float | None
+    property_closed_within_3_days_rate: float | None
     mean_handling_days: float | None
     standardized_sites: int
-    property_party_org_rate: float
-    unit_registration_rate: float
-    member_registration_rate: float
-    report_rate: float
+    property_party_org_rate: float | None
+    unit_registration_rate: float | None
+    member_registration_rate: float | None
+    report_rate: float | None
     social_workers: int
     denominators: dict[str, int] = {}
     """What each rate was computed over (communities, matters, property_matters,
     closed_matters, property_companies, registration_units, in_service_members,
-    registered): a rate of 1.0 over nothing reads differently from one over 500."""
+    registered): a rate over 3 reads differently from one over 500; a rate over
+nothing is None."""
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per KPI: kpi, label (Chinese), value (counts stay integers)."""
-        from orgnet.plots.kpis import KPI_LABELS
-
+        """One row per KPI: kpi, label (Chinese), value (counts stay integers, a rate over nothing is NaN)."""
         values = self.model_dump(exclude={"year", "area", "denominators"})
         return pd.DataFrame(
             {
                 "kpi": list(values),
                 "label": [KPI_LABELS.get(k, k) for k in values],
-                "value": pd.Series(list(values.values()), dtype=object),
+                "value": pd.Series([float("nan") if v is None else v for v in values.values()], dtype=object),
             }
         )
 
@@ -90,22 +92,6 @@ class KpiReport(BaseModel):
         from orgnet.plots.kpis import plot_kpis
 
         return plot_kpis(self, ax=ax)
-
-
-@dataclass
-class KpiFacts:
-    """What the KPIs need beside the coverage facts, as rows with anchors."""
-
-    unit_pairings: list[tuple[str, str | None, str]] = field(default_factory=list)
-    """(unit, admin_level, community) for every unit's PAIRED_WITH."""
-    activities: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    """(activity, date, area)."""
-    matters: list[tuple[str, str | None, str | None, str | None, str | None]] = field(default_factory=list)
-    """(matter, category, created_at, closed_at, grid of the raising household)."""
-    sites: list[tuple[str, bool, str | None]] = field(default_factory=list)
-    """(site, standardized, area)."""
-    social_workers: list[tuple[str, str | None]] = field(default_factory=list)
-    """(person holding social_worker, grid of their household)."""
 
 
 KPI_RULES: frozenset[str] = frozenset({
@@ -136,7 +122,8 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     ----------
     store : GraphStore
     year : int, optional
-        By default the latest year with a registration (else the current year).
+        1900–2200; by default the latest year with a registration (else the
+        current year). The report says which.
     area : str, optional
         Restrict every count to this area's subtree; ``kpis(2023, area="RZ")``
         is 润州区's row.
@@ -153,29 +140,20 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     >>> 0.0 <= net.kpis(2023).pairing_coverage_rate <= 1.0
     True
     """
+    year = check_year(year)
+    area = check_area(area)
+    eng = engine(store, warn_empty=True)
     if year is None:
-        year = default_year(store)
-    tree = AreaTree(store.area_tree())
+        year = latest_year(eng)
+    tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
-    if store.backend == "memory":
-        from orgnet.graph.memory import MemoryStore
-        from orgnet.queries.coverage import _facts_memory as _coverage_facts_memory
-        from orgnet.queries.coverage import _View
-
-        assert isinstance(store, MemoryStore)
-        view = _View(store)  # one view: the household -> grid walk serves both fact sets
-        cover = _coverage_facts_memory(store, year, KPI_RULES, view)
-        facts = _facts_memory(view)
-    else:
-        from orgnet.queries._neo4j_kpis import kpi_facts_neo4j
-
-        cover = rule_facts(store, year, scope, KPI_RULES)
-        facts = kpi_facts_neo4j(store, scope)
+    cover = eng.rule_facts(year, scope, KPI_RULES)
+    facts = eng.kpi_facts(scope)
     return build_kpis(cover, facts, year=year, area=area, scope=scope)
 
 
 def build_kpis(
-    cover: dict[str, list],  # type: ignore[type-arg]
+    cover: dict[str, list[Facts]],
     facts: KpiFacts,
     *,
     year: int,
@@ -186,7 +164,7 @@ def build_kpis(
 
     checked_of: dict[str, int] = {}
 
-    def rule_rate(rule: str) -> float:
+    def rule_rate(rule: str) -> float | None:
         checked, gaps = tally(cover[rule], scope)
         checked_of[rule] = checked
         return rate(checked, len(gaps))
@@ -212,8 +190,8 @@ def build_kpis(
         paired_units=len(units),
         paired_units_municipal_and_above=sum(1 for lvl in units.values() if lvl in MUNICIPAL_AND_ABOVE),
         activities=sum(1 for _, d, a in facts.activities if d is not None and d[:4] == prefix and anchored(a)),
-        matter_completion_rate=1.0 if not matters else len(closed) / len(matters),
-        property_closed_within_3_days_rate=1.0 if not prop else len(prop_fast) / len(prop),
+        matter_completion_rate=None if not matters else len(closed) / len(matters),
+        property_closed_within_3_days_rate=None if not prop else len(prop_fast) / len(prop),
         mean_handling_days=math.fsum(days) / len(days) if days else None,
         standardized_sites=sum(1 for _, ok, a in facts.sites if ok and anchored(a)),
         property_party_org_rate=rule_rate("property_party_org"),
@@ -233,30 +211,3 @@ def build_kpis(
         "registered": checked_of["registration_report"],
     }
     return report
-
-
-def _facts_memory(v: _View) -> KpiFacts:
-    store = v.store
-    nodes = v.nodes
-    facts = KpiFacts()
-    for u in store.ids("Unit"):
-        level = nodes[u].get("admin_level")
-        for c, keys in v.succ[u].items():
-            if any(k.startswith("PAIRED_WITH") for k in keys):
-                facts.unit_pairings.append((u, level, str(c)))
-    for a in store.ids("Activity"):
-        facts.activities.append((a, nodes[a].get("date"), v.out1(a, "LOCATED_IN")))
-    for s in store.ids("Site"):
-        facts.sites.append((s, bool(nodes[s].get("standardized")), v.out1(s, "LOCATED_IN")))
-    hgrid = v.grids_of_households()
-    for m in store.ids("Matter"):
-        data = nodes[m]
-        raiser = next((str(u) for u, keys in v.pred[m].items() if "RAISED" in keys), None)
-        grid = None
-        if raiser is not None:
-            grid = hgrid.get(raiser) if nodes[raiser]["label"] == "Household" else v.home_grid(raiser, hgrid)
-        facts.matters.append((m, data.get("category"), data.get("created_at"), data.get("closed_at"), grid))
-    for p in store.ids("Person"):  # each id once: the people are distinct already
-        if any("HOLDS_ROLE|social_worker" in keys for keys in v.succ[p].values()):
-            facts.social_workers.append((p, v.home_grid(p, hgrid)))
-    return facts

@@ -103,9 +103,9 @@ def oracle_kpis(rows: dict[str, list[dict[str, Any]]], year: int) -> dict[str, A
     R = defaultdict(list, rows)
     cov = oracle_coverage(rows, year)
 
-    def rate(rule: str) -> float:
+    def rate(rule: str) -> float | None:
         checked, gaps = cov[rule]
-        return 1.0 if checked == 0 else 1 - len(gaps) / checked
+        return None if checked == 0 else 1 - len(gaps) / checked  # nothing to count is not 100%
 
     units = {u["id"]: u for u in R["units"]}
     paired = {p["source_id"] for p in R["pairings"] if p["source_id"] in units}
@@ -120,8 +120,8 @@ def oracle_kpis(rows: dict[str, list[dict[str, Any]]], year: int) -> dict[str, A
         "paired_units_municipal_and_above": sum(
             1 for u in paired if units[u].get("admin_level") in ("central", "provincial", "municipal")),
         "activities": sum(1 for a in R["activities"] if a["date"][:4] == str(year)),
-        "matter_completion_rate": len(closed) / len(matters) if matters else 1.0,
-        "property_closed_within_3_days_rate": len(fast) / len(prop) if prop else 1.0,
+        "matter_completion_rate": len(closed) / len(matters) if matters else None,
+        "property_closed_within_3_days_rate": len(fast) / len(prop) if prop else None,
         "mean_handling_days": sum(spent) / len(spent) if spent else None,
         "standardized_sites": sum(1 for s in R["sites"] if s.get("standardized")),
         "property_party_org_rate": rate("property_party_org"),

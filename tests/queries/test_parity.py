@@ -276,3 +276,129 @@ def test_contact_chains_cost_one_query_per_batch(neo4j_store: Any, golden_rows: 
         assert neo4j_store.queries_sent - before == 2 + len(households)  # 4 ids in batches of 2, then one by one
     finally:
         _neo4j_chains.CHAIN_BATCH = old
+
+
+# ------------------------------------------------------------ scoping keeps everyone (issue 8 point 6)
+
+SINGLE_ANCHOR_RULES = [r for r in RULES if r not in ("registration_report", "org_chain")]
+
+
+def _oracle_anchors(rows: dict[str, list[dict[str, Any]]], year: int) -> dict[str, dict[str, str | None]]:
+    """Per single-anchor rule, subject -> anchor area, from the raw rows (independent of the engines)."""
+    areas = {a["id"]: a for a in rows.get("areas", [])}
+    grid_of_building = {b["id"]: b.get("grid_id") for b in rows.get("buildings", [])}
+    grid_of_household = {h["id"]: grid_of_building.get(h.get("building_id")) for h in rows.get("households", [])}
+    unit_area = {u["id"]: u.get("area_id") for u in rows.get("units", [])}
+    org_area = {o["id"]: o.get("area_id") or unit_area.get(o.get("unit_id")) for o in rows.get("orgs", [])}
+
+    def person(p: dict[str, Any]) -> str | None:
+        return (grid_of_household.get(p.get("household_id")) or org_area.get(p.get("org_id"))
+                or unit_area.get(p.get("unit_id")))
+
+    members = [p for p in rows.get("people", []) if p.get("is_member")]
+    grids = {a: a for a, r in areas.items() if r["level"] == "grid"}
+    communities = {a: a for a, r in areas.items() if r["level"] == "community"}
+    units = rows.get("units", [])
+    return {
+        "grid_party_org": grids, "grid_three_leaders": grids,
+        "community_pairing": communities, "community_site": communities,
+        "building_leader": dict(grid_of_building),
+        "household_contact": dict(grid_of_household),
+        "member_org": {p["id"]: person(p) for p in members},
+        "member_registration": {p["id"]: person(p) for p in members if p.get("member_category") == "in_service"},
+        "unit_registration": {u["id"]: u.get("area_id") for u in units
+                              if u.get("category") in ("organ", "soe", "public_institution", "financial", "vertical")},
+        "property_party_org": {u["id"]: u.get("area_id") for u in units if u.get("category") == "property_company"},
+    }
+
+
+def _with_people_without_households(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Add members with no household: one by their org, one by their unit only, one anchored nowhere."""
+    rows = {k: list(v) for k, v in rows.items()}
+    org = next(o for o in rows["orgs"] if o.get("area_id") and o["area_id"] != "ZJ")
+    unit = next(u for u in rows["units"] if u.get("area_id") and u["area_id"] != "ZJ")
+    rows["people"] += [
+        {"id": "X-ORG", "is_member": True, "member_category": "in_service", "org_id": org["id"]},
+        {"id": "X-UNIT", "is_member": True, "member_category": "in_service", "unit_id": unit["id"]},
+        {"id": "X-NONE", "is_member": True, "member_category": "retired"},
+    ]
+    return rows
+
+
+@pytest.mark.parametrize("source", ["golden", "tiny"])
+def test_rollups_add_up_and_keep_people_without_households(store: Any, source: str,
+                                                           golden_rows: dict[str, list[dict[str, Any]]]) -> None:
+    import orgnet
+
+    rows = golden_rows if source == "golden" else dict(orgnet.synth.city("tiny", seed=0).items())
+    rows = _with_people_without_households(rows)
+    assert load_records(store, Dataset(rows)).rejects == []
+    report = coverage(store, YEAR)
+    tree = {a["id"]: (a["level"], a.get("parent_id")) for a in rows["areas"]}
+
+    def up(area: str | None, level: str) -> str | None:
+        while area is not None and area in tree:
+            if tree[area][0] == level:
+                return area
+            area = tree[area][1]
+        return None
+
+    anchors = _oracle_anchors(rows, YEAR)
+    for rule in SINGLE_ANCHOR_RULES:
+        subjects = anchors[rule]
+        assert report.rules[rule].checked == len(subjects), rule  # nobody dropped, nobody doubled
+        for d, per_rule in report.by_district.items():
+            in_d = [s for s, a in subjects.items() if up(a, "district") == d]
+            assert per_rule[rule].checked == len(in_d), (rule, d)
+            at_d = [s for s in in_d if up(subjects[s], "subdistrict") is None]  # anchored at d itself
+            subs = [s for s, (level, parent) in tree.items() if level == "subdistrict" and up(s, "district") == d]
+            assert sum(report.by_subdistrict[s][rule].checked for s in subs) + len(at_d) == per_rule[rule].checked
+            assert sum(report.by_subdistrict[s][rule].gaps for s in subs) <= per_rule[rule].gaps
+            scoped = coverage(store, YEAR, area=d).rules[rule]
+            assert (scoped.checked, len(scoped.gaps)) == (per_rule[rule].checked, per_rule[rule].gaps), (rule, d)
+        at_city = [s for s, a in subjects.items() if up(a, "district") is None]
+        assert sum(r[rule].checked for r in report.by_district.values()) + len(at_city) == report.rules[rule].checked
+    member_anchor = anchors["member_registration"]
+    assert member_anchor["X-ORG"] is not None and member_anchor["X-UNIT"] is not None
+    assert "X-ORG" in coverage(store, YEAR, area=up(member_anchor["X-ORG"], "district")).rules[
+        "member_registration"].gaps
+
+
+def test_nothing_to_count_is_not_100_percent(store: Any, tmp_path: Any, capsys: Any) -> None:
+    """Areas only: every rule about buildings, households, people and units checks nothing."""
+    from orgnet.errors import EmptyStoreWarning
+
+    with pytest.warns(EmptyStoreWarning):
+        empty = coverage(store, YEAR)
+    assert all(r.rate is None for r in empty.rules.values())
+    load_records(store, Dataset({"areas": [{"id": "ZJ", "level": "city"}, {"id": "D", "level": "district",
+                                                                           "parent_id": "ZJ"}]}))
+    report = coverage(store, YEAR)
+    assert report.rules["household_contact"].checked == 0 and report.rules["household_contact"].rate is None
+    assert report.by_district["D"]["household_contact"].rate is None
+    frame = report.to_frame().set_index("rule")
+    assert frame["rate"].isna().all()
+    assert report.rollup_frame()["rate"].isna().all()
+    k = kpis(store, YEAR)
+    assert k.matter_completion_rate is None and k.report_rate is None and k.pairing_coverage_rate is None
+    assert k.year == YEAR
+    values = k.to_frame().set_index("kpi")["value"]
+    assert values["report_rate"] != values["report_rate"]  # NaN
+    report.plot(kind="bars")
+    k.plot()
+
+
+def test_cli_prints_the_year_and_a_dash_for_nothing(tmp_path: Any, capsys: Any,
+                                                     golden_rows: dict[str, list[dict[str, Any]]]) -> None:
+    import orgnet
+    from orgnet.cli.main import main
+
+    path = tmp_path / "c.orgnet"
+    orgnet.connect(f"file:{path}").load(Dataset({"areas": golden_rows["areas"]}))
+    assert main(["coverage", "--uri", f"file:{path}"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("year ")
+    assert "—" in out and "100" not in out and "nan" not in out.lower()
+    assert main(["kpis", "--uri", f"file:{path}", "--year", "2022"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "year 2022" and "—" in out

@@ -1,0 +1,137 @@
+"""The Neo4j engine: every fact answered by Cypher inside the server.
+
+Implements :class:`orgnet.queries._facts.Engine` with the same method names, in
+the same order, as :class:`orgnet.queries._memory.MemoryEngine`. The Cypher text
+lives in the ``_neo4j_*`` modules beside this one (one constant per query, values
+only as parameters); this class only sends it and shapes the records into the
+contract's rows. Round trips: coverage one per rule, KPIs one, a batch of chains
+one per 5,000 ids, a path one (one per BFS layer past 1,000 equally short paths),
+influence one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final, LiteralString
+
+import numpy as np
+
+from orgnet.errors import NotFound
+from orgnet.queries._facts import ChainFacts, Facts, KpiFacts, Projection
+from orgnet.queries._paths import smallest_shortest_path
+
+if TYPE_CHECKING:
+    from orgnet.graph.neo4j import Neo4jStore
+
+__all__ = ["Neo4jEngine"]
+
+_AREAS: Final[LiteralString] = (
+    "CALL { MATCH (n:Entity) RETURN count(n) AS total } "
+    "OPTIONAL MATCH (a:Area) RETURN total, a.id AS id, a.level AS level, a.name AS name, "
+    "[(a)-[:PART_OF]->(p) | p.id][0] AS parent"
+)
+"""Every area with its level, name and parent, and the number of nodes (one round trip for both)."""
+
+
+class Neo4jEngine:
+    """The facts of a :class:`~orgnet.graph.neo4j.Neo4jStore`, computed in Cypher."""
+
+    backend = "neo4j"
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+        self._areas: list[Any] | None = None
+        self._total = 0
+
+    def _area_records(self) -> list[Any]:
+        if self._areas is None:
+            records = list(self.store.run(_AREAS))
+            self._total = int(records[0]["total"]) if records else 0
+            self._areas = [r for r in records if r["id"] is not None]
+        return self._areas
+
+    def area_tree(self) -> dict[str, tuple[str, str | None]]:
+        return {r["id"]: (r["level"], r["parent"]) for r in self._area_records()}
+
+    def area_names(self, ids: frozenset[str]) -> dict[str, str]:
+        return {r["id"]: (r["name"] if r["name"] is not None else r["id"])
+                for r in self._area_records() if r["id"] in ids}
+
+    def node_count(self) -> int:
+        self._area_records()
+        return self._total
+
+    def registration_years(self) -> list[int]:
+        from orgnet.queries._neo4j_coverage import registration_years
+
+        return registration_years(self.store)
+
+    def rule_facts(self, year: int, scope: frozenset[str] | None,
+                   rules: frozenset[str] | None) -> dict[str, list[Facts]]:
+        from orgnet.queries._neo4j_coverage import facts_neo4j
+
+        return facts_neo4j(self.store, year, scope, rules)
+
+    def kpi_facts(self, scope: frozenset[str] | None) -> KpiFacts:
+        from orgnet.queries._neo4j_kpis import kpi_facts_neo4j
+
+        return kpi_facts_neo4j(self.store, scope)
+
+    def chains(self, node_ids: list[str]) -> list[ChainFacts]:
+        from orgnet.queries._neo4j_chains import chains_neo4j
+
+        return chains_neo4j(self.store, node_ids)
+
+    def path(self, a: str, b: str) -> list[str]:
+        from orgnet.queries._neo4j_chains import _EXISTS, _EXPAND, PATH_CAP, PATH_QUERY
+
+        neo = self.store
+        if a == b:
+            if not neo.run(_EXISTS, a=a, b=b)[0]["has_a"]:
+                raise NotFound(a)
+            return [a]
+        records = neo.run(PATH_QUERY, a=a, b=b, limit=PATH_CAP + 1)
+        first = records[0]
+        if not first["has_a"]:
+            raise NotFound(a)
+        if not first["has_b"]:
+            raise NotFound(b)
+        paths = [list(r["ids"]) for r in records if r["ids"] is not None]
+        if not paths:
+            return []
+        if len(paths) <= PATH_CAP:
+            return min(paths)
+
+        handles: dict[str, int] = {a: 0, b: 1}
+        ids: list[str] = [a, b]
+
+        def handle(node_id: str) -> int:
+            h = handles.get(node_id)
+            if h is None:
+                h = handles[node_id] = len(ids)
+                ids.append(node_id)
+            return h
+
+        def expand(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            src: list[int] = []
+            dst: list[int] = []
+            for r in neo.run(_EXPAND, ids=[ids[h] for h in frontier.tolist()]):
+                h = handles[r["id"]]
+                for m in r["neighbours"]:
+                    src.append(h)
+                    dst.append(handle(m))
+            return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+
+        def key(hs: np.ndarray) -> np.ndarray:
+            out = np.empty(len(hs), dtype=object)
+            out[:] = [ids[h] for h in hs.tolist()]
+            return out
+
+        return [ids[h] for h in smallest_shortest_path(0, 1, expand, key, size=2)]
+
+    def projection(self) -> Projection:
+        from orgnet.queries._neo4j_influence import projection_neo4j
+
+        return projection_neo4j(self.store)
+
+    def close(self) -> Any:
+        return None
