@@ -129,25 +129,26 @@ class Network:
         with self._lock.reading():
             return coverage(self.store, year, area=area)
 
-    def contact_chain(self, node_id: str) -> Chain:
+    def contact_chain(self, node_id: str, year: int | None = None) -> Chain:
         """The 三提三知 chain of a household, person or matter; see :func:`orgnet.queries.chains.contact_chain`."""
         with self._lock.reading():
-            return contact_chain(self.store, node_id)
+            return contact_chain(self.store, node_id, year)
 
-    def contact_chains(self, node_ids: Iterable[str]) -> list[Chain]:
+    def contact_chains(self, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
         """Many chains at once; see :func:`orgnet.queries.chains.contact_chains`."""
         with self._lock.reading():
-            return contact_chains(self.store, node_ids)
+            return contact_chains(self.store, node_ids, year)
 
     def contact_path(self, a: str, b: str) -> list[str]:
         """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""
         with self._lock.reading():
             return contact_path(self.store, a, b)
 
-    def influence(self, *, betweenness: str = "exact", samples: int = 1000, seed: int = 0) -> InfluenceReport:
+    def influence(self, *, betweenness: str = "exact", samples: int = 1000, seed: int = 0,
+                  year: int | None = None) -> InfluenceReport:
         """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
         with self._lock.reading():
-            return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)
+            return influence(self.store, betweenness=betweenness, samples=samples, seed=seed, year=year)
 
     def kpis(self, year: int | None = None, *, area: str | None = None) -> KpiReport:
         """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""

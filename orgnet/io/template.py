@@ -73,6 +73,8 @@ def column_help(file: str, field: str) -> tuple[str, list[str] | None]:
         parts.append("是/否 (true/false, 1/0)")
     elif field in ("date", "since") or field.endswith("_at"):
         parts.append("日期 ISO date, e.g. 2023-05-01")
+    elif field == "until":
+        parts.append("结束日期 ISO date, e.g. 2024-12-31; 留空表示仍有效 (empty: still active)")
     elif field == "rating":
         parts.append("评分 1–5")
     elif field == "year":

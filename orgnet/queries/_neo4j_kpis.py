@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, LiteralString
 
 from orgnet.queries._facts import KpiFacts
-from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID
+from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID, active
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
@@ -28,7 +28,7 @@ _RAISER_GRID: Final[LiteralString] = (
 )
 
 KPI_QUERY: Final[LiteralString] = (
-    "MATCH (u:Unit)-[:PAIRED_WITH]->(c) "
+    "MATCH (u:Unit)-[pw:PAIRED_WITH]->(c) WHERE " + active("pw") + " "
     "WITH DISTINCT u, c WHERE $scope IS NULL OR c.id IN $scope "
     "RETURN 'pairing' AS kind, [u.id, u.admin_level, c.id] AS row "
     "UNION ALL "
@@ -44,7 +44,7 @@ KPI_QUERY: Final[LiteralString] = (
     "WHERE $scope IS NULL OR grid IN $scope "
     "RETURN 'matter' AS kind, [m.id, m.category, m.created_at, m.closed_at, grid] AS row "
     "UNION ALL "
-    "MATCH (p:Person) WHERE EXISTS { (p)-[:HOLDS_ROLE {role: 'social_worker'}]->() } "
+    "MATCH (p:Person) WHERE EXISTS { (p)-[hr:HOLDS_ROLE {role: 'social_worker'}]->() WHERE " + active("hr") + " } "
     "WITH p, " + _PERSON_GRID + " AS grid "
     "WHERE $scope IS NULL OR grid IN $scope "
     "RETURN 'social_worker' AS kind, [p.id, grid] AS row"
@@ -52,7 +52,8 @@ KPI_QUERY: Final[LiteralString] = (
 """Every KPI fact as ``(kind, row)``; ``$scope`` prunes rows anchored outside it."""
 
 
-def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts:
+def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None,
+                    window: tuple[str, str] | None = None) -> KpiFacts:
     """The KPI facts (beside the coverage facts), read from Neo4j in one query.
 
     Parameters
@@ -75,7 +76,8 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts
 
     assert isinstance(store, Neo4jStore)
     facts = KpiFacts()
-    records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None)
+    records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None,
+                        lo=window[0] if window else None, hi=window[1] if window else None)
     for r in records:
         kind, row = r["kind"], r["row"]
         if kind == "pairing":

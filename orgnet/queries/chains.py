@@ -31,9 +31,10 @@ import pandas as pd
 from pydantic import BaseModel
 
 from orgnet.labels import LEVEL_LABELS
-from orgnet.queries._args import check_id, check_ids
+from orgnet.queries._args import check_id, check_ids, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import ChainFacts
+from orgnet.queries._window import window
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -99,7 +100,7 @@ class Chain(BaseModel):
         return plot_chain(self, ax=ax)
 
 
-def contact_chain(store: GraphStore, node_id: str) -> Chain:
+def contact_chain(store: GraphStore, node_id: str, year: int | None = None) -> Chain:
     """The 三提三知 chain for a household, person or matter.
 
     Parameters
@@ -107,6 +108,9 @@ def contact_chain(store: GraphStore, node_id: str) -> Chain:
     store : GraphStore
     node_id : str
         A household, person or matter id.
+    year : int, optional
+        Count the roles held in that year; without a year, the roles not ended
+        by today and not starting after it (see :mod:`orgnet.queries._window`).
 
     Returns
     -------
@@ -130,10 +134,11 @@ def contact_chain(store: GraphStore, node_id: str) -> Chain:
     ['household', 'building', 'grid', 'city']
     """
     node_id = check_id("node_id", node_id)
-    return assemble(engine(store).chains([node_id])[0])
+    year = check_year(year)
+    return assemble(engine(store).as_of(window(year)).chains([node_id])[0])
 
 
-def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
+def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
     """The chains of many households, people or matters, in the order given.
 
     The same chains as :func:`contact_chain` one by one; on Neo4j one query per
@@ -155,9 +160,10 @@ def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
     True
     """
     ids = check_ids("node_ids", node_ids)
+    year = check_year(year)
     if not ids:
         return []
-    facts = engine(store).chains(ids)  # kept alive while ``shared`` is keyed by id()
+    facts = engine(store).as_of(window(year)).chains(ids)  # kept alive while ``shared`` is keyed by id()
     shared: dict[int, ChainStep] = {}
     return [assemble(f, shared) for f in facts]
 

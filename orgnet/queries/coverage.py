@@ -51,6 +51,7 @@ from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_choice, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._scope import AreaTree, Facts, latest_year, rate, rollup, tally
+from orgnet.queries._window import of_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -221,6 +222,7 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     eng = engine(store, warn_empty=True)
     if year is None:
         year = latest_year(eng)
+    eng = eng.as_of(of_year(year))
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
     facts = eng.rule_facts(year, scope, None)

@@ -24,10 +24,11 @@ import networkx as nx
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from orgnet.queries._args import check_choice, check_int
+from orgnet.queries._args import check_choice, check_int, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import Projection
 from orgnet.queries._scope import AreaTree
+from orgnet.queries._window import window
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,7 +114,7 @@ class InfluenceReport(BaseModel):
 
 
 def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1000,
-              seed: int = 0) -> InfluenceReport:
+              seed: int = 0, year: int | None = None) -> InfluenceReport:
     """Rank units and orgs by their place in the co-building network.
 
     Parameters
@@ -130,6 +131,9 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
         Sources for ``"sample"``, at least 1.
     seed : int
         Seed of the source sample (0 to 2**32 - 1): the same seed gives the same estimate.
+    year : int, optional
+        Use the pairings active in that year and the activities dated in it;
+        without a year, the pairings not ended by today (and every activity).
 
     Returns
     -------
@@ -147,7 +151,8 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 1
     check_choice("betweenness", betweenness, ("exact", "sample"))
     check_int("samples", samples, 1, 10**9)
     check_int("seed", seed, 0, 2**32 - 1)
-    eng = engine(store, warn_empty=True)
+    year = check_year(year)
+    eng = engine(store, warn_empty=True).as_of(window(year), year)
     proj = eng.projection()
     sources = samples if betweenness == "sample" else None
     return compute(proj, AreaTree(eng.area_tree()), sources=sources, seed=seed)
