@@ -75,7 +75,7 @@ def assign(
         g.add_edge(src, ("u", u), capacity=capacity, weight=0)
     for c in communities:
         for u in sorted(set(eligible[c])):
-            g.add_edge(("u", u), ("c", c), capacity=1, weight=0)
+            g.add_edge(("u", u), ("c", c), capacity=1, weight=int(load.get(u, 0)))
         g.add_edge(("c", c), sink, capacity=1, weight=0)
     flow = nx.max_flow_min_cost(g, src, sink)
     pairs: list[tuple[str, str]] = []
