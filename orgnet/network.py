@@ -25,6 +25,9 @@ from orgnet.queries.chains import Chain, contact_chain, contact_chains, contact_
 from orgnet.queries.coverage import CoverageReport, coverage
 from orgnet.queries.influence import InfluenceReport, influence
 from orgnet.queries.kpis import KpiReport, kpis
+from orgnet.queries.recommend import PairingPlan
+from orgnet.queries.trend import TrendReport
+from orgnet.queries.what_if import CriticalActor, WhatIfReport
 
 __all__ = ["Network", "connect"]
 
@@ -154,6 +157,37 @@ class Network:
         """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""
         with self._lock.reading():
             return kpis(self.store, year, area=area)
+
+    # ---------------------------------------------------------------- decisions
+
+    def trend(self, years: Iterable[int] | None = None, *, area: str | None = None) -> TrendReport:
+        """Every KPI and coverage rate per year; see :func:`orgnet.queries.trend.trend`."""
+        from orgnet.queries.trend import trend
+
+        with self._lock.reading():
+            return trend(self.store, years, area=area)
+
+    def what_if(self, withdraw: Iterable[str], year: int | None = None, *, area: str | None = None) -> WhatIfReport:
+        """Coverage without some nodes; see :func:`orgnet.queries.what_if.what_if`."""
+        from orgnet.queries.what_if import what_if
+
+        with self._lock.reading():
+            return what_if(self.store, withdraw, year, area=area)
+
+    def critical_actors(self, year: int | None = None, *, area: str | None = None) -> list[CriticalActor]:
+        """Units and orgs that alone pair some communities; see :func:`orgnet.queries.what_if.critical_actors`."""
+        from orgnet.queries.what_if import critical_actors
+
+        with self._lock.reading():
+            return critical_actors(self.store, year, area=area)
+
+    def recommend_pairings(self, year: int | None = None, *, area: str | None = None, capacity: int = 2,
+                           same_district: bool = True) -> PairingPlan:
+        """New pairings for the unpaired communities; see :func:`orgnet.queries.recommend.recommend_pairings`."""
+        from orgnet.queries.recommend import recommend_pairings
+
+        with self._lock.reading():
+            return recommend_pairings(self.store, year, area=area, capacity=capacity, same_district=same_district)
 
     # ------------------------------------------------------------------- export
 
