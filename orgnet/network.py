@@ -191,16 +191,17 @@ class Network:
 
     # ------------------------------------------------------------------- export
 
-    def export(self, path: str | Path, *, format: str | None = None) -> Path:
+    def export(self, path: str | Path, *, format: str | None = None, redact: bool = False) -> Path:
         """Export to GraphML, GEXF, JSON lines, or a CSV data folder.
 
         The format follows the suffix (``.graphml``, ``.gexf``, ``.jsonl``; a
         path without a suffix is a CSV data folder in the load format) unless
-        ``format`` names it. See :mod:`orgnet.io.export`.
+        ``format`` names it. ``redact=True`` leaves out people's names and
+        phones and households' addresses. See :mod:`orgnet.io.export`.
         """
         from orgnet.io.export import export
 
-        return export(self.store, Path(path), format=format)
+        return export(self.store, Path(path), format=format, redact=redact)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A copy of the graph as a networkx ``MultiDiGraph`` with every property.

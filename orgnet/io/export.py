@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,25 @@ from orgnet.graph.base import GraphStore, link_key
 from orgnet.io.dataset import Dataset
 from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
-__all__ = ["export", "to_networkx", "to_dataset", "FORMATS"]
+__all__ = ["export", "to_networkx", "to_dataset", "FORMATS", "PERSONAL"]
 
 FORMATS = ("graphml", "gexf", "jsonl", "csv")
 
+PERSONAL: dict[str, frozenset[str]] = {
+    "Person": frozenset({"name", "phone"}),
+    "Household": frozenset({"address"}),
+}
+"""Personal data: left out of an export with ``redact=True`` (ids and every other property stay)."""
 
-def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
+
+def _nodes(store: GraphStore, label: str, redact: bool) -> Iterator[dict[str, Any]]:
+    """A label's node rows, without the personal fields when ``redact``."""
+    drop = PERSONAL.get(label, frozenset()) if redact else frozenset()
+    for row in store.iter_nodes(label):
+        yield {k: v for k, v in row.items() if k not in drop} if drop else row
+
+
+def to_networkx(store: GraphStore, *, redact: bool = False) -> nx.MultiDiGraph:
     """The whole graph as a networkx ``MultiDiGraph``, nodes and edges in id order.
 
     Examples
@@ -41,7 +55,7 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """
     graph = nx.MultiDiGraph()
     for label in sorted(LABELS):
-        for row in store.iter_nodes(label):
+        for row in _nodes(store, label, redact):
             attrs = {k: v for k, v in row.items() if k != "id"}
             graph.add_node(row["id"], label=label, **attrs)
     for rel_type in sorted(REL_TYPES):
@@ -50,11 +64,11 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
-def to_dataset(store: GraphStore) -> Dataset:
+def to_dataset(store: GraphStore, *, redact: bool = False) -> Dataset:
     """The store's content in the data-folder format (what ``export`` writes to a folder)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in NODE_MODELS:
-        rows = list(store.iter_nodes(model.LABEL))
+        rows = list(_nodes(store, model.LABEL, redact))
         if rows:
             fields = list(model.model_fields)
             tables[model.FILE] = [{k: row[k] for k in fields if k in row} for row in rows]
@@ -67,8 +81,13 @@ def to_dataset(store: GraphStore) -> Dataset:
     return Dataset(tables)
 
 
-def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
+def export(store: GraphStore, path: Path, *, format: str | None = None, redact: bool = False) -> Path:
     """Write the store to ``path``; the format follows the suffix unless ``format`` is given.
+
+    With ``redact=True`` people's ``name`` and ``phone`` and households'
+    ``address`` (:data:`PERSONAL`) are left out, in every format; ids and every
+    other property stay, so the redacted export loads back into the same
+    coverage, chains and KPIs (see ``docs/privacy.md``).
 
     Returns
     -------
@@ -88,19 +107,19 @@ def export(store: GraphStore, path: Path, *, format: str | None = None) -> Path:
     if fmt not in FORMATS:
         raise InvalidArgument(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "csv":
-        return to_dataset(store).write(path, format="csv")
+        return to_dataset(store, redact=redact).write(path, format="csv")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
             for label in sorted(LABELS):
-                for row in store.iter_nodes(label):
+                for row in _nodes(store, label, redact):
                     fh.write(json.dumps({"node": label, **row}, ensure_ascii=False) + "\n")
             for rel_type in sorted(REL_TYPES):
                 for link in store.iter_links(rel_type):
                     record = {"rel": rel_type, "src": link.src, "dst": link.dst, **link.props}
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return path
-    graph = to_networkx(store)
+    graph = to_networkx(store, redact=redact)
     if fmt == "graphml":
         nx.write_graphml(graph, path, named_key_ids=True)
     else:
