@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final, LiteralString
+from typing import Any, Final, LiteralString
 
 import numpy as np
 
 from orgnet.errors import NotFound
+from orgnet.graph.neo4j import Neo4jStore
 from orgnet.queries._facts import ChainFacts, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
-
-from orgnet.graph.neo4j import Neo4jStore
 
 __all__ = ["Neo4jEngine"]
 
