@@ -81,16 +81,20 @@ class Chain(BaseModel):
     steps: list[ChainStep]
     broken_at: str | None
     assignee_id: str | None = None
+    names: dict[str, str] = {}
+    """Names of the steps' areas and buildings and of their orgs (``contact_chain`` fills them in)."""
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per step: level, node_id, orgs, people (lists joined by ', ')."""
+        """One row per step: level, node_id, name, orgs, org_names, people (lists joined by ', ')."""
+        names = self.names
         return pd.DataFrame(
             [
-                {"level": s.level, "node_id": s.node_id, "orgs": ", ".join(s.orgs),
+                {"level": s.level, "node_id": s.node_id, "name": names.get(s.node_id, ""),
+                 "orgs": ", ".join(s.orgs), "org_names": ", ".join(names.get(o, o) for o in s.orgs),
                  "people": ", ".join(s.people)}
                 for s in self.steps
             ],
-            columns=["level", "node_id", "orgs", "people"],
+            columns=["level", "node_id", "name", "orgs", "org_names", "people"],
         )
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -135,7 +139,11 @@ def contact_chain(store: GraphStore, node_id: str, year: int | None = None) -> C
     """
     node_id = check_id("node_id", node_id)
     year = check_year(year)
-    return assemble(engine(store).as_of(window(year)).chains([node_id])[0])
+    eng = engine(store).as_of(window(year))
+    chain = assemble(eng.chains([node_id])[0])
+    wanted = frozenset(s.node_id for s in chain.steps) | frozenset(o for s in chain.steps for o in s.orgs)
+    chain.names = {k: name for k, (_, name) in sorted(eng.node_info(wanted).items()) if name}
+    return chain
 
 
 def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
@@ -217,7 +225,7 @@ def assemble(facts: ChainFacts, shared: dict[int, ChainStep] | None = None) -> C
     if facts.household is None:
         broken = "household"
     return _built(Chain, start_id=facts.start_id, household_id=facts.household, steps=steps,
-                  broken_at=broken, assignee_id=facts.assignee)
+                  broken_at=broken, assignee_id=facts.assignee, names={})
 
 
 _T = TypeVar("_T", bound=BaseModel)

@@ -352,3 +352,17 @@ def test_redacted_export_loads_back_to_the_same_answers(store: Any, tmp_path: Pa
     assert people["name"].isna().all() and people["phone"].isna().all()
     lines = [json.loads(x) for x in net.export(tmp_path / "s.jsonl", redact=True).read_text().splitlines()]
     assert all("address" not in r for r in lines if r.get("node") == "Household")
+
+
+def test_chain_frame_has_names_beside_ids(store: Any) -> None:
+    net = loaded(store)
+    frame = net.contact_chain("H1", 2022).to_frame()
+    assert frame[["level", "node_id", "name", "orgs", "org_names"]].to_dict("records") == [
+        {"level": "household", "node_id": "H1", "name": "", "orgs": "", "org_names": ""},
+        {"level": "building", "node_id": "B1", "name": "1号楼", "orgs": "", "org_names": ""},
+        {"level": "grid", "node_id": "G1", "name": "第1网格", "orgs": "O2", "org_names": "网格支部"},
+        {"level": "community", "node_id": "C1", "name": "银山门社区", "orgs": "", "org_names": ""},
+        {"level": "subdistrict", "node_id": "S1", "name": "金山街道", "orgs": "", "org_names": ""},
+        {"level": "district", "node_id": "D1", "name": "润州区", "orgs": "", "org_names": ""},
+        {"level": "city", "node_id": "ZJ", "name": "镇江市", "orgs": "O1", "org_names": "市委"},
+    ]
