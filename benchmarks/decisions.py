@@ -26,12 +26,13 @@ import orgnet
 
 
 def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    """The median of ``repeat`` runs (seconds) and the last result."""
+    """The median of ``repeat`` runs (seconds) and the last result; prints the first run too."""
     times, out = [], None
     for _ in range(repeat):
         t = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t)
+    print(f"  (first run {times[0]:.3f} s, all {', '.join(f'{x:.3f}' for x in times)})")
     return sorted(times)[len(times) // 2], out
 
 

@@ -10,19 +10,20 @@ that reach a result are turned back into strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from orgnet.errors import InvalidArgument, NotFound
+from orgnet.graph.memory import State
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
 from orgnet.queries._facts import ChainFacts, ChainRow, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
 
 if TYPE_CHECKING:
-    from orgnet.graph.memory import MemoryStore, State
+    from orgnet.graph.memory import MemoryStore
 
 __all__ = ["MemoryEngine"]
 
@@ -49,6 +50,22 @@ def _take(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
     ok = idx >= 0
     out[ok] = arr[idx[ok]]
     return out
+
+
+class AsOfState(State):
+    """A state whose dated relationships are filtered to a window; every derived value that does
+    not depend on them is built once and kept on the base state (shared by every year asked)."""
+
+    def __init__(self, base: State, rels: dict[str, Any], changed: frozenset[str]) -> None:
+        super().__init__(base.ids, base.n, base.label, base.nodes, rels)
+        self._base = base
+        self._changed = changed
+
+    def cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        spelled = str(key)
+        if "undirected" in spelled or "role_targets" in spelled or any(t in spelled for t in self._changed):
+            return super().cached(key, build)
+        return self._base.cached(key, build)
 
 
 class MemoryEngine:
@@ -561,8 +578,11 @@ class MemoryEngine:
         """A state whose PAIRED_WITH / HOLDS_ROLE rows are those active in ``window`` (and, with
         ``activity_year``, whose ORGANIZED rows reach activities dated that year); the arrays
         that do not depend on them are shared with this state's caches."""
-        from orgnet.graph.memory import State
+        s = self.s
+        hit = s.cached(("as_of", window, activity_year), lambda: self._as_of_state(window, activity_year))
+        return self if hit is s else MemoryEngine(None, hit)
 
+    def _as_of_state(self, window: tuple[str, str] | None, activity_year: int | None) -> State:
         s = self.s
         rels = dict(s.rels)
         changed: set[str] = set()
@@ -591,14 +611,8 @@ class MemoryEngine:
                     rels["ORGANIZED"] = r.take(keep)
                     changed.add("ORGANIZED")
         if not changed:
-            return self
-        state = State(s.ids, s.n, s.label, s.nodes, rels)
-        for key, value in list(s._cache.items()):  # noqa: SLF001 - share what the filter leaves alone
-            spelled = str(key)
-            if "undirected" in spelled or "role_targets" in spelled or any(t in spelled for t in changed):
-                continue
-            state._cache[key] = value  # noqa: SLF001
-        return MemoryEngine(None, state)
+            return s
+        return AsOfState(s, rels, frozenset(changed))
 
     @contextmanager
     def without(self, ids: list[str]) -> Iterator[MemoryEngine]:
@@ -606,7 +620,9 @@ class MemoryEngine:
         bad = np.flatnonzero(codes < 0)
         if len(bad):
             raise NotFound(list(ids)[int(bad[0])])
-        yield MemoryEngine(None, self.s.deleted(np.unique(codes)))
+        state = self.s.deleted(np.unique(codes))
+        state.cached("names", self._names)  # code -> id stays true without the nodes
+        yield MemoryEngine(None, state)
 
     def pairing_rows(self) -> list[tuple[str, str, str]]:
         s = self.s

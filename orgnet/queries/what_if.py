@@ -26,9 +26,10 @@ from pydantic import BaseModel
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_ids, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, latest_year
+from orgnet.queries._facts import Facts
+from orgnet.queries._scope import AreaTree, latest_year, rate, tally
 from orgnet.queries._window import of_year, window
-from orgnet.queries.coverage import RULES, RuleResult, build_report
+from orgnet.queries.coverage import RULES, RuleResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -130,17 +131,21 @@ def what_if(store: GraphStore, withdraw: Iterable[str], year: int | None = None,
     eng = eng.as_of(of_year(year))
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
-    before = build_report(eng.rule_facts(year, scope, None), tree, year=year, area=area, scope=scope)
+    before = _results(eng.rule_facts(year, scope, None), scope)
     with eng.without(ids) as gone:
-        after_tree = AreaTree(gone.area_tree())
         after_scope = None if scope is None else scope - frozenset(ids)
-        after = build_report(gone.rule_facts(year, after_scope, None), after_tree, year=year, area=None,
-                             scope=after_scope)
-    newly = {
-        rule: sorted(set(after.rules[rule].gaps) - set(before.rules[rule].gaps)) for rule in RULES
-    }
-    return WhatIfReport(year=year, area=area, withdrawn=ids, before=before.rules, after=after.rules,
-                        newly_uncovered=newly)
+        after = _results(gone.rule_facts(year, after_scope, None), after_scope)
+    newly = {rule: sorted(set(after[rule].gaps) - set(before[rule].gaps)) for rule in RULES}
+    return WhatIfReport(year=year, area=area, withdrawn=ids, before=before, after=after, newly_uncovered=newly)
+
+
+def _results(facts: dict[str, list[Facts]], scope: frozenset[str] | None) -> dict[str, RuleResult]:
+    """Per rule, its result within ``scope`` (as coverage's, without the rollups)."""
+    out = {}
+    for rule in RULES:
+        checked, gaps = tally(facts[rule], scope)
+        out[rule] = RuleResult(rule=rule, checked=checked, gaps=gaps, rate=rate(checked, len(gaps)))
+    return out
 
 
 def critical_actors(store: GraphStore, year: int | None = None, *, area: str | None = None) -> list[CriticalActor]:
