@@ -70,3 +70,11 @@ def test_redacted_export_and_report(data: str, tmp_path: Path, capsys: pytest.Ca
     assert "## 趋势 Trend" in summary and "银山门社区" in summary
     book = openpyxl.load_workbook(tmp_path / "r" / "summary.xlsx")
     assert {"覆盖缺口", "指标", "趋势", "缺口清单"} <= set(book.sheetnames)
+
+
+def test_report_names_the_city_when_several_districts_are_loaded(
+        data: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run(capsys, "report", "--data", data, "--out", str(tmp_path / "r"), "--year", "2023")
+    summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
+    assert code == 0 and summary.startswith("# orgnet report — 镇江市, 2023")
+    assert "| pairing_coverage_rate | 结对共建覆盖率 | 60% (3 / 5) |" in summary

@@ -366,3 +366,15 @@ def test_chain_frame_has_names_beside_ids(store: Any) -> None:
         {"level": "district", "node_id": "D1", "name": "润州区", "orgs": "", "org_names": ""},
         {"level": "city", "node_id": "ZJ", "name": "镇江市", "orgs": "O1", "org_names": "市委"},
     ]
+
+
+def test_template_has_until_with_help(tmp_path: Path) -> None:
+    import openpyxl
+
+    from orgnet.io.template import write_template
+
+    book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
+    for sheet in ("角色", "结对"):
+        header = {c.value: c for c in book[sheet][1]}
+        assert "结束日期" in header, sheet
+        assert "仍有效" in header["结束日期"].comment.text  # empty: still active
