@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from orgnet.queries._args import check_area, check_year
 from orgnet.queries._dispatch import engine
+from orgnet.queries._facts import KpiFacts
 from orgnet.queries._scope import AreaTree, rate, tally
 from orgnet.queries._window import of_year
 from orgnet.queries.coverage import RULES
@@ -27,8 +28,15 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from orgnet.graph.base import GraphStore
+    from orgnet.queries._facts import Engine
 
-__all__ = ["TrendReport", "trend"]
+__all__ = ["TrendReport", "trend", "BY_YEAR"]
+
+BY_YEAR: frozenset[str] = frozenset({
+    "community_pairing", "building_leader", "grid_three_leaders",  # pairings and roles as of the year
+    "member_registration", "unit_registration", "registration_report",  # registrations of the year
+})
+"""The coverage rules whose answer depends on the year; the others are computed once per trend."""
 
 
 class TrendReport(BaseModel):
@@ -102,10 +110,16 @@ def trend(store: GraphStore, years: Iterable[int] | None = None, *, area: str | 
         wanted = sorted(found)
     reports: list[KpiReport] = []
     rates: dict[int, dict[str, float | None]] = {}
+    fixed = eng.rule_facts(wanted[0], scope, frozenset(RULES) - BY_YEAR) if wanted else {}
+    shared: list[tuple[Engine, KpiFacts]] = []  # a year whose as-of view is the same engine shares them
     for year in wanted:
         at = eng.as_of(of_year(year))
-        cover = at.rule_facts(year, scope, None)
-        reports.append(build_kpis(cover, at.kpi_facts(scope), year=year, area=area, scope=scope))
+        cover = {**fixed, **at.rule_facts(year, scope, BY_YEAR)}
+        facts = next((f for e, f in shared if e is at), None)
+        if facts is None:
+            facts = at.kpi_facts(scope)
+            shared.append((at, facts))
+        reports.append(build_kpis(cover, facts, year=year, area=area, scope=scope))
         per_rule: dict[str, float | None] = {}
         for rule in RULES:
             checked, gaps = tally(cover[rule], scope)
