@@ -125,6 +125,14 @@ class CoverageReport(BaseModel):
     _scope: frozenset[str] | None = PrivateAttr(default=None)
     _store: Any = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal fields make equal reports (the facts kept for work lists are not compared)."""
+        if not isinstance(other, CoverageReport):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     def _kept(self) -> tuple[dict[str, list[Facts]], AreaTree]:
         if self._facts is None or self._tree is None or self._store is None:
             from orgnet.errors import InvalidArgument
