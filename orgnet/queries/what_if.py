@@ -144,7 +144,7 @@ def _results(facts: dict[str, list[Facts]], scope: frozenset[str] | None) -> dic
     out = {}
     for rule in RULES:
         checked, gaps = tally(facts[rule], scope)
-        out[rule] = RuleResult(rule=rule, checked=checked, gaps=gaps, rate=rate(checked, len(gaps)))
+        out[rule] = RuleResult.model_construct(rule=rule, checked=checked, gaps=gaps, rate=rate(checked, len(gaps)))
     return out
 
 
