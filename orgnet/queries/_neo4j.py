@@ -149,6 +149,7 @@ class Neo4jEngine:
     def as_of(self, window: tuple[str, str] | None, activity_year: int | None = None) -> Neo4jEngine:
         eng = self._bound(self.store)
         eng.window, eng.activity_year = window, activity_year
+        eng._areas, eng._total = self._areas, self._total  # the same store: no second read of the areas
         return eng
 
     @contextmanager
