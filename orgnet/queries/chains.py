@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from orgnet.labels import LEVEL_LABELS
 from orgnet.queries._args import check_id, check_ids, check_year
@@ -81,8 +81,18 @@ class Chain(BaseModel):
     steps: list[ChainStep]
     broken_at: str | None
     assignee_id: str | None = None
-    names: dict[str, str] = {}
-    """Names of the steps' areas and buildings and of their orgs (``contact_chain`` fills them in)."""
+    names: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    """Names of the steps' areas and buildings and of their orgs, for reading (``contact_chain``
+    fills them in; ``contact_chains`` leaves them empty). Not part of the chain: left out of
+    ``model_dump`` and of equality."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Chain):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k != "names"}
+        return mine == {k: v for k, v in other.__dict__.items() if k != "names"}
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per step: level, node_id, name, orgs, org_names, people (lists joined by ', ')."""
