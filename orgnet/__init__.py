@@ -36,6 +36,9 @@ from orgnet.queries.chains import Chain, ChainStep
 from orgnet.queries.coverage import CoverageReport, RuleCount, RuleResult
 from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
 from orgnet.queries.kpis import KpiReport
+from orgnet.queries.recommend import PairingPlan, ProposedPairing
+from orgnet.queries.trend import TrendReport
+from orgnet.queries.what_if import CriticalActor, WhatIfReport
 
 __version__ = "0.1.0"
 
@@ -54,6 +57,11 @@ __all__ = [
     "ActorInfluence",
     "AllianceSummary",
     "KpiReport",
+    "TrendReport",
+    "WhatIfReport",
+    "CriticalActor",
+    "PairingPlan",
+    "ProposedPairing",
     "OrgnetError",
     "InvalidData",
     "InvalidArgument",

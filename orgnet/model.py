@@ -731,6 +731,8 @@ class RoleAssignment(Link):
     role: RoleNameField
     target_id: Id
     since: IsoDate = None
+    until: IsoDate = None
+    """End of the role (absent: still held); see :func:`orgnet.queries._window.active`."""
 
 
 class Contact(Link):
@@ -763,6 +765,8 @@ class Pairing(Link):
     target_id: Id
     kind: PairingKindField = None
     since: IsoDate = None
+    until: IsoDate = None
+    """End of the pairing (absent: still running); see :func:`orgnet.queries._window.active`."""
 
 
 class Registration(Link):

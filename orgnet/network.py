@@ -25,6 +25,9 @@ from orgnet.queries.chains import Chain, contact_chain, contact_chains, contact_
 from orgnet.queries.coverage import CoverageReport, coverage
 from orgnet.queries.influence import InfluenceReport, influence
 from orgnet.queries.kpis import KpiReport, kpis
+from orgnet.queries.recommend import PairingPlan
+from orgnet.queries.trend import TrendReport
+from orgnet.queries.what_if import CriticalActor, WhatIfReport
 
 __all__ = ["Network", "connect"]
 
@@ -152,43 +155,78 @@ class Network:
         with self._lock.reading():
             return coverage(self.store, year, area=area)
 
-    def contact_chain(self, node_id: str) -> Chain:
+    def contact_chain(self, node_id: str, year: int | None = None) -> Chain:
         """The 三提三知 chain of a household, person or matter; see :func:`orgnet.queries.chains.contact_chain`."""
         with self._lock.reading():
-            return contact_chain(self.store, node_id)
+            return contact_chain(self.store, node_id, year)
 
-    def contact_chains(self, node_ids: Iterable[str]) -> list[Chain]:
+    def contact_chains(self, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
         """Many chains at once; see :func:`orgnet.queries.chains.contact_chains`."""
         with self._lock.reading():
-            return contact_chains(self.store, node_ids)
+            return contact_chains(self.store, node_ids, year)
 
     def contact_path(self, a: str, b: str) -> list[str]:
         """Shortest path between two nodes; see :func:`orgnet.queries.chains.contact_path`."""
         with self._lock.reading():
             return contact_path(self.store, a, b)
 
-    def influence(self, *, betweenness: str = "exact", samples: int = 40_000, seed: int = 0) -> InfluenceReport:
+    def influence(self, *, betweenness: str = "exact", samples: int = 40_000, seed: int = 0,
+                  year: int | None = None) -> InfluenceReport:
         """Influence of units, orgs and alliances; see :func:`orgnet.queries.influence.influence`."""
         with self._lock.reading():
-            return influence(self.store, betweenness=betweenness, samples=samples, seed=seed)
+            return influence(self.store, betweenness=betweenness, samples=samples, seed=seed, year=year)
 
     def kpis(self, year: int | None = None, *, area: str | None = None) -> KpiReport:
         """The seed document's figures; see :func:`orgnet.queries.kpis.kpis`."""
         with self._lock.reading():
             return kpis(self.store, year, area=area)
 
+    # ---------------------------------------------------------------- decisions
+
+    def trend(self, years: Iterable[int] | None = None, *, area: str | None = None) -> TrendReport:
+        """Every KPI and coverage rate per year; see :func:`orgnet.queries.trend.trend`."""
+        from orgnet.queries.trend import trend
+
+        with self._lock.reading():
+            return trend(self.store, years, area=area)
+
+    def what_if(self, withdraw: Iterable[str], year: int | None = None, *, area: str | None = None) -> WhatIfReport:
+        """Coverage without some nodes; see :func:`orgnet.queries.what_if.what_if`."""
+        from orgnet.queries.what_if import what_if
+
+        with self._lock.reading():
+            return what_if(self.store, withdraw, year, area=area)
+
+    def critical_actors(self, year: int | None = None, *, area: str | None = None) -> list[CriticalActor]:
+        """Units and orgs that alone pair some communities; see :func:`orgnet.queries.what_if.critical_actors`."""
+        from orgnet.queries.what_if import critical_actors
+
+        with self._lock.reading():
+            return critical_actors(self.store, year, area=area)
+
+    def recommend_pairings(self, year: int | None = None, *, area: str | None = None, capacity: int = 2,
+                           same_district: bool = True) -> PairingPlan:
+        """New pairings for the unpaired communities; see :func:`orgnet.queries.recommend.recommend_pairings`."""
+        from orgnet.queries.recommend import recommend_pairings
+
+        with self._lock.reading():
+            return recommend_pairings(self.store, year, area=area, capacity=capacity, same_district=same_district)
+
     # ------------------------------------------------------------------- export
 
-    def export(self, path: str | Path, *, format: str | None = None) -> Path:
+    def export(self, path: str | Path, *, format: str | None = None, excel: bool = False,
+               redact: bool = False) -> Path:
         """Export to GraphML, GEXF, JSON lines, or a CSV data folder.
 
         The format follows the suffix (``.graphml``, ``.gexf``, ``.jsonl``; a
         path without a suffix is a CSV data folder in the load format) unless
-        ``format`` names it. See :mod:`orgnet.io.export`.
+        ``format`` names it. ``excel=True`` writes CSV as UTF-8 with a BOM (for
+        Excel on Chinese Windows). ``redact=True`` leaves out people's names and
+        phones and households' addresses. See :mod:`orgnet.io.export`.
         """
         from orgnet.io.export import export
 
-        return export(self.store, Path(path), format=format)
+        return export(self.store, Path(path), format=format, excel=excel, redact=redact)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A copy of the graph as a networkx ``MultiDiGraph`` with every property.

@@ -93,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\n== 指标 KPIs, {args.year} ==")
     _emit(kpi.to_frame(), "table")
     names = ", ".join(p.name for p in rep.figures)
-    print(f"\nSaved {len(rep.figures)} figures and summary.md to {out.resolve()}: {names}")
+    print(f"\nSaved {len(rep.figures)} figures, summary.md and summary.xlsx to {out.resolve()}: {names}")
     print(f"Done in {time.perf_counter() - t0:.1f}s.")
     return 0
 
@@ -111,7 +111,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         year = args.year if args.year is not None else default_year(net.store)
         rep = write_report(net, args.out, year=year, area=args.area, level=args.level,
                            betweenness=args.betweenness)
-    print(f"wrote {len(rep.figures)} figures and summary.md to {Path(args.out).resolve()}")
+    print(f"wrote {len(rep.figures)} figures, summary.md and summary.xlsx to {Path(args.out).resolve()}")
     return 0
 
 
@@ -204,6 +204,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             print(f"year {report.year}" + (f", area {report.area}" if report.area else ""))
         if args.by:
             _emit(report.rollup_frame(args.by), args.format)
+        elif args.gaps == "all" or args.xlsx:
+            frame = report.gap_frame(None if args.gaps in (None, "all") else args.gaps)
+            if args.xlsx:
+                from orgnet.io.worklist import write_worklist
+
+                out = write_worklist(frame, args.xlsx)
+                print(f"wrote {len(frame):,} gaps, one sheet per subdistrict (工作清单), to {out}")
+            else:
+                _emit(frame, args.format)
         elif args.gaps:
             rule = report.rules.get(args.gaps)
             if rule is None:
@@ -219,7 +228,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_chain(args: argparse.Namespace) -> int:
     with _network(args) as net:
-        chain = net.contact_chain(args.id)
+        chain = net.contact_chain(args.id, args.year)
         if args.format == "table":
             print(f"chain of {chain.start_id} (household {chain.household_id}); broken at: {chain.broken_at}")
         _emit(chain.to_frame(), args.format)
@@ -235,7 +244,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def cmd_influence(args: argparse.Namespace) -> int:
     with _network(args) as net:
-        report = net.influence(betweenness=args.betweenness, samples=args.samples)
+        report = net.influence(betweenness=args.betweenness, samples=args.samples, year=args.year)
         frame = report.alliances_frame() if args.alliances else report.to_frame().head(args.top)
         _emit(frame, args.format)
         if report.betweenness_error_bound is not None:
@@ -253,11 +262,63 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from orgnet.io.export import export
+    with _network(args) as net:
+        out = net.export(args.path, format=args.format, excel=args.excel, redact=args.redact)
+    print(f"exported to {out}")
+    return 0
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        report = net.trend(args.years, area=args.area)
+        frame = report.to_frame().reset_index()
+        if args.plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            report.plot().figure.savefig(args.plot, dpi=120, bbox_inches="tight")
+        _emit(frame, args.format)
+    return 0
+
+
+def cmd_what_if(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        report = net.what_if(args.ids, args.year, area=args.area)
+        if args.format == "table":
+            print(f"year {report.year}: without {', '.join(report.withdrawn)}")
+        _emit(report.to_frame(), args.format)
+        if args.format == "table":
+            for rule, ids in report.newly_uncovered.items():
+                if ids:
+                    print(f"newly uncovered, {rule}: {' '.join(ids)}")
+    return 0
+
+
+def cmd_critical(args: argparse.Namespace) -> int:
+    import pandas as pd
 
     with _network(args) as net:
-        out = export(net.store, args.path, format=args.format, excel=args.excel)
-    print(f"exported to {out}")
+        actors = net.critical_actors(args.year, area=args.area)
+        frame = pd.DataFrame([{"id": a.id, "sole": len(a.sole_communities),
+                               "sole_communities": " ".join(a.sole_communities)} for a in actors],
+                             columns=["id", "sole", "sole_communities"])
+        _emit(frame, args.format)
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    with _network(args) as net:
+        plan = net.recommend_pairings(args.year, area=args.area, capacity=args.capacity,
+                                      same_district=not args.any_district)
+        if args.xlsx:
+            out = plan.to_xlsx(args.xlsx)
+            print(f"wrote {len(plan.pairs)} proposed pairings to {out}")
+        if args.format == "table":
+            print(f"year {plan.year}: {len(plan.pairs)} new pairings, {len(plan.uncovered)} communities "
+                  f"left uncovered, total cost {plan.total_cost}")
+        _emit(plan.to_frame(), args.format)
+        if args.format == "table" and plan.uncovered:
+            print("uncovered: " + " ".join(plan.uncovered))
     return 0
 
 
@@ -365,12 +426,15 @@ def build_parser() -> argparse.ArgumentParser:
     output(p)
     p.add_argument("--year", type=int)
     p.add_argument("--area", help="restrict to this area's subtree")
-    p.add_argument("--by", choices=["district", "subdistrict"], help="show the rollup instead")
-    p.add_argument("--gaps", metavar="RULE", help="list the gap ids of one rule")
+    p.add_argument("--by", choices=["district", "subdistrict", "community", "grid"], help="show the rollup instead")
+    p.add_argument("--gaps", metavar="RULE", nargs="?", const="all",
+                   help="list the gap ids of one rule; without a rule, every gap with names and places")
+    p.add_argument("--xlsx", metavar="FILE", help="write the gaps as a work list, one sheet per subdistrict (工作清单)")
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("chain", help="三提三知 contact chain of a household, person or matter")
     p.add_argument("id")
+    p.add_argument("--year", type=int, help="roles held in that year (default: those not ended by today)")
     source(p)
     output(p)
     p.set_defaults(func=cmd_chain)
@@ -386,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     output(p)
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--alliances", action="store_true", help="show alliances instead")
+    p.add_argument("--year", type=int, help="pairings active and activities dated in that year")
     betweenness_options(p)
     p.set_defaults(func=cmd_influence)
 
@@ -402,7 +467,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["graphml", "gexf", "jsonl", "csv", "xlsx"])
     p.add_argument("--excel", action="store_true",
                    help="CSV as UTF-8 with BOM, so Excel on Chinese Windows opens it correctly")
+    p.add_argument("--redact", action="store_true",
+                   help="leave out people's names and phones and households' addresses")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("trend", help="every KPI and coverage rate, year by year")
+    source(p)
+    output(p)
+    p.add_argument("--years", type=int, nargs="+", help="default: every year in registrations, matters, activities")
+    p.add_argument("--area")
+    p.add_argument("--plot", metavar="PNG", help="also save the small multiples")
+    p.set_defaults(func=cmd_trend)
+
+    p = sub.add_parser("what-if", help="coverage as if these nodes (and their relationships) did not exist")
+    p.add_argument("ids", nargs="+")
+    source(p)
+    output(p)
+    p.add_argument("--year", type=int)
+    p.add_argument("--area")
+    p.set_defaults(func=cmd_what_if)
+
+    p = sub.add_parser("critical", help="units and orgs that alone pair some communities")
+    source(p)
+    output(p)
+    p.add_argument("--year", type=int, help="pairings active in that year (default: today)")
+    p.add_argument("--area")
+    p.set_defaults(func=cmd_critical)
+
+    p = sub.add_parser("recommend", help="propose new unit -> community pairings for the unpaired communities")
+    source(p)
+    output(p)
+    p.add_argument("--year", type=int)
+    p.add_argument("--area")
+    p.add_argument("--capacity", type=int, default=2, help="most new communities per unit (default 2)")
+    p.add_argument("--any-district", action="store_true", help="allow units from other districts")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the plan to this workbook")
+    p.set_defaults(func=cmd_recommend)
 
     p = sub.add_parser("synth", help="write a generated data folder (a filled template)")
     p.add_argument("--out", required=True)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,25 @@ from orgnet.graph.base import GraphStore, link_key
 from orgnet.io.dataset import Dataset
 from orgnet.model import LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
-__all__ = ["export", "to_networkx", "to_dataset", "FORMATS"]
+__all__ = ["export", "to_networkx", "to_dataset", "FORMATS", "PERSONAL"]
 
 FORMATS = ("graphml", "gexf", "jsonl", "csv", "xlsx")
 
+PERSONAL: dict[str, frozenset[str]] = {
+    "Person": frozenset({"name", "phone"}),
+    "Household": frozenset({"address"}),
+}
+"""Personal data: left out of an export with ``redact=True`` (ids and every other property stay)."""
 
-def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
+
+def _nodes(store: GraphStore, label: str, redact: bool) -> Iterator[dict[str, Any]]:
+    """A label's node rows, without the personal fields when ``redact``."""
+    drop = PERSONAL.get(label, frozenset()) if redact else frozenset()
+    for row in store.iter_nodes(label):
+        yield {k: v for k, v in row.items() if k not in drop} if drop else row
+
+
+def to_networkx(store: GraphStore, *, redact: bool = False) -> nx.MultiDiGraph:
     """The whole graph as a networkx ``MultiDiGraph``, nodes and edges in id order.
 
     Examples
@@ -45,7 +59,7 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """
     graph = nx.MultiDiGraph()
     for label in sorted(LABELS):
-        for row in store.iter_nodes(label):
+        for row in _nodes(store, label, redact):
             attrs = {k: v for k, v in row.items() if k != "id"}
             graph.add_node(row["id"], label=label, **attrs)
     for rel_type in sorted(REL_TYPES):
@@ -54,11 +68,11 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
-def to_dataset(store: GraphStore) -> Dataset:
+def to_dataset(store: GraphStore, *, redact: bool = False) -> Dataset:
     """The store's content in the data-folder format (what ``export`` writes to a folder)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in NODE_MODELS:
-        rows = list(store.iter_nodes(model.LABEL))
+        rows = list(_nodes(store, model.LABEL, redact))
         if rows:
             fields = list(model.model_fields)
             tables[model.FILE] = [{k: row[k] for k in fields if k in row} for row in rows]
@@ -93,11 +107,17 @@ def to_gexf_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def export(store: GraphStore, path: Path, *, format: str | None = None, excel: bool = False) -> Path:
+def export(store: GraphStore, path: Path, *, format: str | None = None, excel: bool = False,
+           redact: bool = False) -> Path:
     """Write the store to ``path``; the format follows the suffix unless ``format`` is given.
 
     ``excel=True`` writes CSV files as UTF-8 with a byte-order mark, which Excel
     on Chinese Windows needs to show the Chinese text (orgnet reads both).
+
+    With ``redact=True`` people's ``name`` and ``phone`` and households'
+    ``address`` (:data:`PERSONAL`) are left out, in every format; ids and every
+    other property stay, so the redacted export loads back into the same
+    coverage, chains and KPIs (see ``docs/privacy.md``).
 
     Returns
     -------
@@ -118,21 +138,21 @@ def export(store: GraphStore, path: Path, *, format: str | None = None, excel: b
     if fmt not in FORMATS:
         raise InvalidArgument(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "csv":
-        return to_dataset(store).write(path, format="csv", excel=excel)
+        return to_dataset(store, redact=redact).write(path, format="csv", excel=excel)
     if fmt == "xlsx":
-        return to_dataset(store).write(path, format="xlsx")
+        return to_dataset(store, redact=redact).write(path, format="xlsx")
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
             for label in sorted(LABELS):
-                for row in store.iter_nodes(label):
+                for row in _nodes(store, label, redact):
                     fh.write(json.dumps({"node": label, **row}, ensure_ascii=False) + "\n")
             for rel_type in sorted(REL_TYPES):
                 for link in store.iter_links(rel_type):
                     record = {"rel": rel_type, "src": link.src, "dst": link.dst, **link.props}
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return path
-    graph = to_networkx(store)
+    graph = to_networkx(store, redact=redact)
     if fmt == "graphml":
         nx.write_graphml(graph, path, named_key_ids=True)
     else:

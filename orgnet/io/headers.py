@@ -87,6 +87,7 @@ CHINESE_HEADERS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "role": ("角色", "职务"),
         "target_id": ("对象编号", "任职对象编号", "任职对象"),
         "since": ("起始日期", "任职日期", "开始日期"),
+        "until": ("结束日期", "截止日期", "离任日期", "终止日期"),
     },
     "contacts": {
         "person_id": ("党员编号", "人员编号", "联系党员编号"),
@@ -97,6 +98,7 @@ CHINESE_HEADERS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "target_id": ("社区编号", "结对社区编号", "结对社区"),
         "kind": ("结对类型", "类型"),
         "since": ("起始日期", "结对日期", "开始日期"),
+        "until": ("结束日期", "截止日期", "终止日期"),
     },
     "registrations": {
         "source_id": ("报到方编号", "报到单位编号", "报到人编号", "报到方"),

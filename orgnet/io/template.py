@@ -101,8 +101,11 @@ def column_help(file: str, field: str) -> tuple[str, list[str] | None]:
     elif info.annotation in (bool,) or field in ("is_member", "standardized", "reported"):
         choices = ["是", "否"]
         parts.append("是/否 (true/false, 1/0)")
-    elif field in ("date", "since", "until") or field.endswith("_at"):
+    elif field in ("date", "since") or field.endswith("_at"):
         parts.append("日期 date, e.g. 2023-05-01 (also 2023/5/1, 2023年5月1日, an Excel date)")
+    elif field == "until":
+        parts.append("结束日期 date, e.g. 2024-12-31 (also 2024/12/31, 2024年12月31日, an Excel date); "
+                     "留空表示仍有效 (empty: still active)")
     elif field == "rating":
         parts.append("评分 1–5")
     elif field == "year":

@@ -98,11 +98,13 @@ def _title(chain: Chain) -> str:
     return title + ("\n" + " · ".join(parts) if parts else "")
 
 
-def _details(step: ChainStep) -> str:
+def _details(step: ChainStep, names: dict[str, str] | None = None) -> str:
+    names = names or {}
     who = "联系党员" if step.level == "household" else "责任人"
     people = shorten(step.people, 4, max_chars=_LIST_CHARS) if step.people else "—（无人）"
-    orgs = shorten(step.orgs, 4, max_chars=_LIST_CHARS)
-    return f"党组织：{orgs}\n{who}：{people}"
+    orgs = shorten([f"{o} {names[o]}" if o in names else o for o in step.orgs], 4, max_chars=_LIST_CHARS)
+    own = f"{names[step.node_id]}\n" if step.node_id in names else ""
+    return f"{own}党组织：{orgs}\n{who}：{people}"
 
 
 def _node(step: ChainStep) -> str:
@@ -113,7 +115,7 @@ def _node(step: ChainStep) -> str:
 def _layout(chain: Chain) -> tuple[float, float, float]:
     """Rung centre, details start and total width, in points from the Axes' left edge."""
     rung = max((text_width(_node(s), _RUNG_SIZE) for s in chain.steps), default=0.0) + 12
-    details = max((text_width(_details(s), _DETAIL_SIZE) for s in chain.steps), default=0.0)
+    details = max((text_width(_details(s, chain.names), _DETAIL_SIZE) for s in chain.steps), default=0.0)
     return _LEFT + rung / 2, _LEFT + rung + _GAP, _LEFT + rung + _GAP + details + 12
 
 
@@ -163,7 +165,7 @@ def _draw(chain: Chain, ax: Axes) -> None:
             gid="rung",
         )
         ink = BROKEN_COLOR if is_broken else (_EMPTY_COLOR if not step.people else "0.15")
-        ax.text(0, i, _details(step), transform=at(detail_x), ha="left", va="center",
+        ax.text(0, i, _details(step, chain.names), transform=at(detail_x), ha="left", va="center",
                 fontsize=_DETAIL_SIZE, linespacing=1.45, color=ink, gid="rung-detail")
         if is_broken:
             ax.text(0, i, "断链", transform=at(_LEFT / 2), ha="center", va="center", fontsize=11,

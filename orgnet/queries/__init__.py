@@ -13,6 +13,9 @@ from orgnet.queries.chains import Chain, ChainStep, contact_chain, contact_chain
 from orgnet.queries.coverage import RULES, CoverageReport, RuleCount, RuleResult
 from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
 from orgnet.queries.kpis import KpiReport
+from orgnet.queries.recommend import PairingPlan, ProposedPairing
+from orgnet.queries.trend import TrendReport
+from orgnet.queries.what_if import CriticalActor, WhatIfReport
 
 __all__ = [
     "chains",
@@ -32,4 +35,9 @@ __all__ = [
     "ActorInfluence",
     "AllianceSummary",
     "KpiReport",
+    "TrendReport",
+    "WhatIfReport",
+    "CriticalActor",
+    "PairingPlan",
+    "ProposedPairing",
 ]

@@ -15,6 +15,7 @@ question (the memory engine holds one immutable state).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -136,4 +137,28 @@ class Engine(Protocol):
 
     def close(self) -> Any:
         """Release what the engine holds (nothing for most)."""
+        ...
+
+    # ---- decisions (as-of windows, what-if, pairings): see orgnet.queries._window
+
+    def as_of(self, window: tuple[str, str] | None, activity_year: int | None = None) -> Engine:
+        """This engine counting only the pairings and roles active in ``window`` (and, with
+        ``activity_year``, only the ORGANIZED edges of activities dated in that year)."""
+        ...
+
+    def without(self, ids: list[str]) -> AbstractContextManager[Engine]:
+        """This engine as if the nodes ``ids`` and all their relationships did not exist
+        (NotFound on an unknown id); the store is not changed."""
+        ...
+
+    def pairing_rows(self) -> list[tuple[str, str, str]]:
+        """Every (source, source label, community) with an active PAIRED_WITH, distinct, sorted."""
+        ...
+
+    def node_info(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
+        """Of these ids (unknown ones left out): id -> (label, name)."""
+        ...
+
+    def unit_rows(self) -> list[tuple[str, str | None, str | None]]:
+        """Every unit: (id, name, area it is located in), sorted by id."""
         ...

@@ -10,18 +10,20 @@ that reach a result are turned back into strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from orgnet.errors import InvalidArgument, NotFound
-from orgnet.graph.memory import unique_ints, unique_pairs
+from orgnet.graph.memory import State, unique_ints, unique_pairs
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
 from orgnet.queries._facts import ChainFacts, ChainRow, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
 
 if TYPE_CHECKING:
-    from orgnet.graph.memory import MemoryStore, State
+    from orgnet.graph.memory import MemoryStore
 
 __all__ = ["MemoryEngine"]
 
@@ -37,6 +39,11 @@ def _gather(indptr: np.ndarray, values: np.ndarray, nodes: np.ndarray) -> list[n
     return np.split(flat, bounds[1:-1])
 
 
+def _text(values: np.ndarray, fill: str) -> np.ndarray:
+    """An object column of ISO dates as a numpy text array, ``fill`` for absent values."""
+    return np.array([fill if v is None else str(v) for v in values.tolist()], dtype=str)
+
+
 def _take(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """``arr[idx]`` with ``-1`` where ``idx`` is ``-1``."""
     out = np.full(len(idx), -1, dtype=arr.dtype)
@@ -45,13 +52,29 @@ def _take(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return out
 
 
+class AsOfState(State):
+    """A state whose dated relationships are filtered to a window; every derived value that does
+    not depend on them is built once and kept on the base state (shared by every year asked)."""
+
+    def __init__(self, base: State, rels: dict[str, Any], changed: frozenset[str]) -> None:
+        super().__init__(base.ids, base.n, base.label, base.nodes, rels)
+        self._base = base
+        self._changed = changed
+
+    def cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        spelled = str(key)
+        if "undirected" in spelled or "role_targets" in spelled or any(t in spelled for t in self._changed):
+            return super().cached(key, build)
+        return self._base.cached(key, build)
+
+
 class MemoryEngine:
     """The facts of one state of a :class:`~orgnet.graph.memory.MemoryStore`."""
 
     backend = "memory"
 
-    def __init__(self, store: MemoryStore) -> None:
-        self.s: State = store.state()
+    def __init__(self, store: MemoryStore | None, state: State | None = None) -> None:
+        self.s: State = state if state is not None else store.state()  # type: ignore[union-attr]
 
     # ---------------------------------------------------------------- helpers
 
@@ -570,3 +593,91 @@ class MemoryEngine:
 
     def close(self) -> Any:
         return None
+
+    # ------------------------------------------------------------- decisions
+
+    def as_of(self, window: tuple[str, str] | None, activity_year: int | None = None) -> MemoryEngine:
+        """A state whose PAIRED_WITH / HOLDS_ROLE rows are those active in ``window`` (and, with
+        ``activity_year``, whose ORGANIZED rows reach activities dated that year); the arrays
+        that do not depend on them are shared with this state's caches."""
+        s = self.s
+        hit = s.cached(("as_of", window, activity_year), lambda: self._as_of_state(window, activity_year))
+        return self if hit is s else MemoryEngine(None, hit)
+
+    def _as_of_state(self, window: tuple[str, str] | None, activity_year: int | None) -> State:
+        s = self.s
+        rels = dict(s.rels)
+        changed: set[str] = set()
+        if window is not None:
+            lo, hi = window
+            for rel_type in ("PAIRED_WITH", "HOLDS_ROLE"):
+                r = rels.get(rel_type)
+                if r is None or not len(r):
+                    continue
+                keep = np.ones(len(r), dtype=bool)
+                since, until = r.props.get("since"), r.props.get("until")
+                if since is not None:
+                    keep &= _text(since, "") < hi
+                if until is not None:
+                    keep &= _text(until, "~") >= lo
+                if not keep.all():
+                    rels[rel_type] = r.take(keep)
+                    changed.add(rel_type)
+        if activity_year is not None:
+            r = rels.get("ORGANIZED")
+            if r is not None and len(r):
+                dates = np.full(s.n, "", dtype=object)
+                dates[s.nodes["Activity"].codes] = _text(s.column("Activity", "date"), "")
+                keep = np.char.startswith(dates[r.dst].astype(str), f"{activity_year:04d}")
+                if not keep.all():
+                    rels["ORGANIZED"] = r.take(keep)
+                    changed.add("ORGANIZED")
+        if not changed:
+            return s
+        return AsOfState(s, rels, frozenset(changed))
+
+    @contextmanager
+    def without(self, ids: list[str]) -> Iterator[MemoryEngine]:
+        codes = self.s.codes(list(ids))
+        bad = np.flatnonzero(codes < 0)
+        if len(bad):
+            raise NotFound(list(ids)[int(bad[0])])
+        state = self.s.deleted(np.unique(codes))
+        state.cached("names", self._names)  # code -> id stays true without the nodes
+        yield MemoryEngine(None, state)
+
+    def pairing_rows(self) -> list[tuple[str, str, str]]:
+        s = self.s
+        r = s.rel("PAIRED_WITH")
+        if not len(r):
+            return []
+        is_unit, is_org = s.label_mask("Unit"), s.label_mask("Org")
+        keep = is_unit[r.src] | is_org[r.src]
+        pairs = np.unique(np.stack([r.src[keep], r.dst[keep]], axis=1), axis=0)
+        names = self._names()
+        return sorted((names[a], "Unit" if is_unit[a] else "Org", names[c]) for a, c in pairs.tolist())
+
+    def node_info(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
+        from orgnet.graph.memory import LABEL_ORDER
+
+        s = self.s
+        wanted = sorted(ids)
+        codes = s.codes(wanted)
+        out: dict[str, tuple[str, str | None]] = {}
+        for node_id, c in zip(wanted, codes.tolist()):
+            if c < 0:
+                continue
+            label = LABEL_ORDER[s.label[c]]
+            name = None
+            if "name" in s.nodes[label].table.column_names:
+                name = s.column(label, "name")[s.rows(label)[c]]
+            out[node_id] = (label, name)
+        return out
+
+    def unit_rows(self) -> list[tuple[str, str | None, str | None]]:
+        s = self.s
+        units = s.nodes["Unit"].codes
+        names = self._names()
+        located = s.out1("LOCATED_IN")[units]
+        return sorted(zip(names[units].tolist(), s.column("Unit", "name").tolist(),
+                          [names[a] if a >= 0 else None for a in located.tolist()]))

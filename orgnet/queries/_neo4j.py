@@ -11,16 +11,16 @@ influence one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, LiteralString
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final, LiteralString
 
 import numpy as np
 
 from orgnet.errors import NotFound
+from orgnet.graph.neo4j import Neo4jStore
 from orgnet.queries._facts import ChainFacts, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
-
-if TYPE_CHECKING:
-    from orgnet.graph.neo4j import Neo4jStore
 
 __all__ = ["Neo4jEngine"]
 
@@ -41,6 +41,9 @@ class Neo4jEngine:
         self.store = store
         self._areas: list[Any] | None = None
         self._total = 0
+        self.window: tuple[str, str] | None = None
+        """Count only pairings and roles active in this window (None: all)."""
+        self.activity_year: int | None = None
 
     def _area_records(self) -> list[Any]:
         if self._areas is None:
@@ -69,17 +72,17 @@ class Neo4jEngine:
                    rules: frozenset[str] | None) -> dict[str, list[Facts]]:
         from orgnet.queries._neo4j_coverage import facts_neo4j
 
-        return facts_neo4j(self.store, year, scope, rules)
+        return facts_neo4j(self.store, year, scope, rules, self.window)
 
     def kpi_facts(self, scope: frozenset[str] | None) -> KpiFacts:
         from orgnet.queries._neo4j_kpis import kpi_facts_neo4j
 
-        return kpi_facts_neo4j(self.store, scope)
+        return kpi_facts_neo4j(self.store, scope, self.window)
 
     def chains(self, node_ids: list[str]) -> list[ChainFacts]:
         from orgnet.queries._neo4j_chains import chains_neo4j
 
-        return chains_neo4j(self.store, node_ids)
+        return chains_neo4j(self.store, node_ids, self.window)
 
     def path(self, a: str, b: str) -> list[str]:
         from orgnet.queries._neo4j_chains import _EXISTS, _EXPAND, PATH_CAP, PATH_QUERY
@@ -131,7 +134,85 @@ class Neo4jEngine:
     def projection(self) -> Projection:
         from orgnet.queries._neo4j_influence import projection_neo4j
 
-        return projection_neo4j(self.store)
+        return projection_neo4j(self.store, self.window, self.activity_year)
 
     def close(self) -> Any:
         return None
+
+    # ------------------------------------------------------------- decisions
+
+    def _bound(self, store: Neo4jStore) -> Neo4jEngine:
+        eng = Neo4jEngine(store)
+        eng.window, eng.activity_year = self.window, self.activity_year
+        return eng
+
+    def as_of(self, window: tuple[str, str] | None, activity_year: int | None = None) -> Neo4jEngine:
+        eng = self._bound(self.store)
+        eng.window, eng.activity_year = window, activity_year
+        eng._areas, eng._total = self._areas, self._total  # the same store: no second read of the areas
+        return eng
+
+    @contextmanager
+    def without(self, ids: list[str]) -> Iterator[Neo4jEngine]:
+        """Inside one transaction: DETACH DELETE the nodes, answer, then roll back (nothing is written)."""
+        import neo4j
+
+        store = self.store
+        with store._errors("answering a what-if"):  # noqa: SLF001 - the store's own error wrapping
+            with store._session(neo4j.WRITE_ACCESS) as session:  # noqa: SLF001
+                tx = session.begin_transaction()
+                try:
+                    found = {r["id"] for r in tx.run(_FOUND, ids=list(ids))}
+                    for node_id in ids:
+                        if node_id not in found:
+                            raise NotFound(node_id)
+                    tx.run(_DETACH, ids=list(ids)).consume()
+                    view = object.__new__(_TxStore)
+                    view.__dict__.update(store.__dict__)
+                    view.tx = tx
+                    assert isinstance(view, Neo4jStore)
+                    yield self._bound(view)
+                finally:
+                    tx.rollback()
+                    tx.close()
+
+    def pairing_rows(self) -> list[tuple[str, str, str]]:
+        lo, hi = self.window if self.window else (None, None)
+        rows = {(r["source"], r["label"], r["community"]) for r in self.store.run(_PAIRINGS, lo=lo, hi=hi)}
+        return sorted(rows)
+
+    def node_info(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
+        from orgnet.model import LABELS
+
+        records = self.store.run(_NODE_INFO, ids=sorted(ids), labels=sorted(LABELS))
+        return {r["id"]: (r["label"], r["name"]) for r in records}
+
+    def unit_rows(self) -> list[tuple[str, str | None, str | None]]:
+        return sorted((r["id"], r["name"], r["area"]) for r in self.store.run(_UNITS))
+
+
+_FOUND: Final[LiteralString] = "MATCH (n:Entity) WHERE n.id IN $ids RETURN n.id AS id"
+_DETACH: Final[LiteralString] = "MATCH (n:Entity) WHERE n.id IN $ids DETACH DELETE n"
+_PAIRINGS: Final[LiteralString] = (
+    "MATCH (x)-[pw:PAIRED_WITH]->(c) WHERE (x:Unit OR x:Org) AND "
+    "(pw.since IS NULL OR $hi IS NULL OR pw.since < $hi) AND (pw.until IS NULL OR $lo IS NULL OR pw.until >= $lo) "
+    "RETURN DISTINCT x.id AS source, CASE WHEN x:Unit THEN 'Unit' ELSE 'Org' END AS label, c.id AS community"
+)
+_NODE_INFO: Final[LiteralString] = (
+    "MATCH (n:Entity) WHERE n.id IN $ids "
+    "RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, n.name AS name"
+)
+_UNITS: Final[LiteralString] = (
+    "MATCH (u:Unit) RETURN u.id AS id, u.name AS name, [(u)-[:LOCATED_IN]->(a) | a.id][0] AS area"
+)
+
+
+class _TxStore(Neo4jStore):
+    """A store view whose reads run in one open transaction (a what-if's)."""
+
+    tx: Any
+
+    def run(self, query: LiteralString, /, **params: Any) -> list[Any]:
+        self.queries_sent += 1
+        with self._errors("reading"):
+            return list(self.tx.run(query, params))

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, LiteralString
 from orgnet.errors import InvalidArgument, NotFound
 from orgnet.model import LABELS
 from orgnet.queries._facts import ChainFacts, ChainRow
+from orgnet.queries._neo4j_coverage import active
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
@@ -34,7 +35,7 @@ __all__ = ["chains_neo4j", "path_neo4j", "CHAIN_QUERY", "PATH_QUERY", "PATH_CAP"
 PATH_CAP: Final[int] = 1_000
 """Shortest paths enumerated by ``allShortestPaths`` before falling back to the layered search."""
 
-_ROLE_HOLDERS: Final[LiteralString] = "[(x)<-[:HOLDS_ROLE]-(q) | q.id]"
+_ROLE_HOLDERS: Final[LiteralString] = "[(x)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id]"
 
 CHAIN_QUERY: Final[LiteralString] = (
     "UNWIND $ids AS sid MATCH (n:Entity {id: sid}) "
@@ -51,11 +52,11 @@ CHAIN_QUERY: Final[LiteralString] = (
     "RETURN sid, label, assignee, h.id AS household, "
     "CASE WHEN h IS NULL THEN [] ELSE [(h)<-[:CONTACTS]-(p) WHERE p.is_member = true | p.id] END AS contacts, "
     "b.id AS building, "
-    "CASE WHEN b IS NULL THEN [] ELSE [(b)<-[:HOLDS_ROLE]-(q) | q.id] END AS building_people, "
+    "CASE WHEN b IS NULL THEN [] ELSE [(b)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id] END AS building_people, "
     "CASE WHEN g IS NULL THEN [] ELSE [path = (g)-[:PART_OF*0..]->(x) | "
     "[length(path), x.id, x.level, [(x)<-[:COVERS]-(o) | o.id], "
     + _ROLE_HOLDERS
-    + " + [(x)<-[:COVERS]-(o)<-[:HOLDS_ROLE]-(q) | q.id]]] END AS areas"
+    + " + [(x)<-[:COVERS]-(o)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id]]] END AS areas"
 )
 """The whole chain of each household, person or matter in ``$ids``, one row each."""
 
@@ -90,7 +91,8 @@ def _neo4j(store: GraphStore) -> Neo4jStore:
     return store
 
 
-def chains_neo4j(store: GraphStore, node_ids: list[str]) -> list[ChainFacts]:
+def chains_neo4j(store: GraphStore, node_ids: list[str],
+                 window: tuple[str, str] | None = None) -> list[ChainFacts]:
     """The chain facts of many starts, one query per :data:`CHAIN_BATCH` ids, in the order given.
 
     Raises
@@ -109,7 +111,8 @@ def chains_neo4j(store: GraphStore, node_ids: list[str]) -> list[ChainFacts]:
     found: dict[str, Any] = {}
     for i in range(0, len(node_ids), CHAIN_BATCH):
         batch = list(dict.fromkeys(node_ids[i : i + CHAIN_BATCH]))
-        for r in neo.run(CHAIN_QUERY, ids=batch, labels=sorted(LABELS)):
+        for r in neo.run(CHAIN_QUERY, ids=batch, labels=sorted(LABELS),
+                         lo=window[0] if window else None, hi=window[1] if window else None):
             found[r["sid"]] = r
     return [_chain_of(node_id, found.get(node_id)) for node_id in node_ids]
 

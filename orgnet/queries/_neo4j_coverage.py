@@ -43,6 +43,14 @@ _PERSON_GRID: Final[LiteralString] = (
     "[(p)-[:WORKS_AT]->(wu) | [(wu)-[:LOCATED_IN]->(wa) | wa.id][0]][0]) END"
 )
 _IN_SCOPE: Final[LiteralString] = "($scope IS NULL OR anchor IN $scope)"
+
+
+def active(rel: LiteralString) -> LiteralString:
+    """Cypher: relationship ``rel`` is active in the window ``$lo``/``$hi`` (see :mod:`orgnet.queries._window`)."""
+    return ("(" + rel + ".since IS NULL OR $hi IS NULL OR " + rel + ".since < $hi) AND ("
+            + rel + ".until IS NULL OR $lo IS NULL OR " + rel + ".until >= $lo)")
+
+
 _GROUPED: Final[LiteralString] = (
     " RETURN anchor, count(*) AS checked, collect(CASE WHEN gap THEN subject END) AS gaps"
 )
@@ -65,17 +73,17 @@ RULE_QUERIES: Final[dict[str, LiteralString]] = {
     ),
     "community_pairing": (
         "MATCH (a:Area {level: 'community'}) WITH a.id AS subject, a.id AS anchor, "
-        "NOT EXISTS { (a)<-[:PAIRED_WITH]-() } AS gap WHERE " + _IN_SCOPE + _GROUPED
+        "NOT EXISTS { (a)<-[pw:PAIRED_WITH]-() WHERE " + active("pw") + " } AS gap WHERE " + _IN_SCOPE + _GROUPED
     ),
     "building_leader": (
         "MATCH (b:Building) WITH b.id AS subject, [(b)-[:IN]->(g) | g.id][0] AS anchor, "
-        "NOT EXISTS { (b)<-[:HOLDS_ROLE {role: 'building_leader'}]-() } AS gap WHERE "
+        "NOT EXISTS { (b)<-[hr:HOLDS_ROLE {role: 'building_leader'}]-() WHERE " + active("hr") + " } AS gap WHERE "
         + _IN_SCOPE + _GROUPED
     ),
     "grid_three_leaders": (
         "MATCH (a:Area {level: 'grid'}) WITH a.id AS subject, a.id AS anchor, "
-        "NOT (EXISTS { (a)<-[:HOLDS_ROLE {role: 'grid_leader'}]-() } "
-        "AND EXISTS { (a)<-[:HOLDS_ROLE {role: 'party_group_leader'}]-() }) AS gap WHERE "
+        "NOT (EXISTS { (a)<-[hr:HOLDS_ROLE {role: 'grid_leader'}]-() WHERE " + active("hr") + " } "
+        "AND EXISTS { (a)<-[hr:HOLDS_ROLE {role: 'party_group_leader'}]-() WHERE " + active("hr") + " }) AS gap WHERE "
         + _IN_SCOPE + _GROUPED
     ),
     "household_contact": (
@@ -150,7 +158,8 @@ def _grouped(records: list[Any]) -> list[Facts]:
 
 
 def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None,
-                rules: frozenset[str] | None = None) -> dict[str, list[Facts]]:
+                rules: frozenset[str] | None = None,
+                window: tuple[str, str] | None = None) -> dict[str, list[Facts]]:
     """Per coverage rule, the :class:`Facts` rows, computed in Neo4j.
 
     One query per rule (twelve in all), whatever the size of the graph.
@@ -162,6 +171,8 @@ def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None,
         Year of the registration rules.
     scope : frozenset of str, optional
         Area ids; rows with no anchor among them are left on the server.
+    window : (str, str), optional
+        Count only pairings and roles active in this window (:mod:`orgnet.queries._window`).
 
     Returns
     -------
@@ -179,6 +190,8 @@ def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None,
         "year": year,
         "scope": sorted(scope) if scope is not None else None,
         "categories": list(REGISTRATION_UNIT_CATEGORIES),
+        "lo": window[0] if window else None,
+        "hi": window[1] if window else None,
     }
     facts: dict[str, list[Facts]] = {}
     for rule, query in RULE_QUERIES.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, LiteralString
 
 from orgnet.queries._facts import Projection
+from orgnet.queries._neo4j_coverage import active
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["projection_neo4j", "PROJECTION_QUERY"]
 
 PROJECTION_QUERY: Final[LiteralString] = (
-    "MATCH (x)-[r:PAIRED_WITH|ORGANIZED|MEMBER_OF]->(t) WHERE x:Unit OR x:Org "
+    "MATCH (x)-[r:PAIRED_WITH|ORGANIZED|MEMBER_OF]->(t) WHERE (x:Unit OR x:Org) "
+    "AND (type(r) <> 'PAIRED_WITH' OR (" + active("r") + ")) "
+    "AND (type(r) <> 'ORGANIZED' OR $activity_year IS NULL OR t.date STARTS WITH $activity_year) "
     "WITH x, collect([t.id, type(r)]) AS out "
     "RETURN 'actor' AS kind, x.id AS id, CASE WHEN x:Unit THEN 'Unit' ELSE 'Org' END AS label, "
     "x.name AS name, CASE WHEN x:Unit THEN [(x)-[:LOCATED_IN]->(a) | a.id][0] "
@@ -35,7 +38,8 @@ PROJECTION_QUERY: Final[LiteralString] = (
 """Actors with their edges and own area, then alliances and districts with their names."""
 
 
-def projection_neo4j(store: GraphStore) -> Projection:
+def projection_neo4j(store: GraphStore, window: tuple[str, str] | None = None,
+                     activity_year: int | None = None) -> Projection:
     """The influence projection, read from Neo4j in one query.
 
     Parameters
@@ -58,7 +62,8 @@ def projection_neo4j(store: GraphStore) -> Projection:
     assert isinstance(store, Neo4jStore)
     proj = Projection()
     edges: set[tuple[str, str, str]] = set()
-    for r in store.run(PROJECTION_QUERY):
+    for r in store.run(PROJECTION_QUERY, lo=window[0] if window else None, hi=window[1] if window else None,
+                       activity_year=None if activity_year is None else f"{activity_year:04d}"):
         if r["kind"] == "alliance":
             proj.alliances[r["id"]] = r["name"]
             continue

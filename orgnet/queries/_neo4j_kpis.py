@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, LiteralString
 
 from orgnet.queries._facts import KpiFacts
-from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID
+from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID, active
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
@@ -30,7 +30,7 @@ _RAISER_GRID: Final[LiteralString] = (
 )
 
 KPI_QUERY: Final[LiteralString] = (
-    "MATCH (u:Unit)-[:PAIRED_WITH]->(c) "
+    "MATCH (u:Unit)-[pw:PAIRED_WITH]->(c) WHERE " + active("pw") + " "
     "WITH DISTINCT u, c WHERE $scope IS NULL OR c.id IN $scope "
     "RETURN 'pairing' AS kind, [u.id, u.admin_level, c.id] AS row "
     "UNION ALL "
@@ -47,8 +47,8 @@ KPI_QUERY: Final[LiteralString] = (
     "RETURN 'matter' AS kind, [m.id, m.category, m.created_at, m.closed_at, grid] AS row "
     "UNION ALL "
     # from the roles (a relationship type scan: 49k at city scale) instead of every person's
-    # roles (240k people): 1.9M -> 0.19M db hits
-    "MATCH (p:Person)-[r:HOLDS_ROLE]->() WHERE r.role = 'social_worker' "
+    # roles (240k people): 1.9M -> 0.19M db hits; only the roles active in the window
+    "MATCH (p:Person)-[hr:HOLDS_ROLE]->() WHERE hr.role = 'social_worker' AND " + active("hr") + " "
     "WITH DISTINCT p "
     "WITH p, " + _PERSON_GRID + " AS grid "
     "WHERE $scope IS NULL OR grid IN $scope "
@@ -57,7 +57,8 @@ KPI_QUERY: Final[LiteralString] = (
 """Every KPI fact as ``(kind, row)``; ``$scope`` prunes rows anchored outside it."""
 
 
-def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts:
+def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None,
+                    window: tuple[str, str] | None = None) -> KpiFacts:
     """The KPI facts (beside the coverage facts), read from Neo4j in one query.
 
     Parameters
@@ -80,7 +81,8 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None) -> KpiFacts
 
     assert isinstance(store, Neo4jStore)
     facts = KpiFacts()
-    records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None)
+    records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None,
+                        lo=window[0] if window else None, hi=window[1] if window else None)
     for r in records:
         kind, row = r["kind"], r["row"]
         if kind == "pairing":

@@ -28,12 +28,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from orgnet.labels import LEVEL_LABELS
-from orgnet.queries._args import check_id, check_ids
+from orgnet.queries._args import check_id, check_ids, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import ChainFacts
+from orgnet.queries._window import window
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -80,16 +81,30 @@ class Chain(BaseModel):
     steps: list[ChainStep]
     broken_at: str | None
     assignee_id: str | None = None
+    names: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    """Names of the steps' areas and buildings and of their orgs, for reading (``contact_chain``
+    fills them in; ``contact_chains`` leaves them empty). Not part of the chain: left out of
+    ``model_dump`` and of equality."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Chain):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k != "names"}
+        return mine == {k: v for k, v in other.__dict__.items() if k != "names"}
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per step: level, node_id, orgs, people (lists joined by ', ')."""
+        """One row per step: level, node_id, name, orgs, org_names, people (lists joined by ', ')."""
+        names = self.names
         return pd.DataFrame(
             [
-                {"level": s.level, "node_id": s.node_id, "orgs": ", ".join(s.orgs),
+                {"level": s.level, "node_id": s.node_id, "name": names.get(s.node_id, ""),
+                 "orgs": ", ".join(s.orgs), "org_names": ", ".join(names.get(o, o) for o in s.orgs),
                  "people": ", ".join(s.people)}
                 for s in self.steps
             ],
-            columns=["level", "node_id", "orgs", "people"],
+            columns=["level", "node_id", "name", "orgs", "org_names", "people"],
         )
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -99,7 +114,7 @@ class Chain(BaseModel):
         return plot_chain(self, ax=ax)
 
 
-def contact_chain(store: GraphStore, node_id: str) -> Chain:
+def contact_chain(store: GraphStore, node_id: str, year: int | None = None) -> Chain:
     """The 三提三知 chain for a household, person or matter.
 
     Parameters
@@ -107,6 +122,9 @@ def contact_chain(store: GraphStore, node_id: str) -> Chain:
     store : GraphStore
     node_id : str
         A household, person or matter id.
+    year : int, optional
+        Count the roles held in that year; without a year, the roles not ended
+        by today and not starting after it (see :mod:`orgnet.queries._window`).
 
     Returns
     -------
@@ -130,10 +148,15 @@ def contact_chain(store: GraphStore, node_id: str) -> Chain:
     ['household', 'building', 'grid', 'city']
     """
     node_id = check_id("node_id", node_id)
-    return assemble(engine(store).chains([node_id])[0])
+    year = check_year(year)
+    eng = engine(store).as_of(window(year))
+    chain = assemble(eng.chains([node_id])[0])
+    wanted = frozenset(s.node_id for s in chain.steps) | frozenset(o for s in chain.steps for o in s.orgs)
+    chain.names = {k: name for k, (_, name) in sorted(eng.node_info(wanted).items()) if name}
+    return chain
 
 
-def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
+def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
     """The chains of many households, people or matters, in the order given.
 
     The same chains as :func:`contact_chain` one by one; on Neo4j one query per
@@ -155,9 +178,10 @@ def contact_chains(store: GraphStore, node_ids: Iterable[str]) -> list[Chain]:
     True
     """
     ids = check_ids("node_ids", node_ids)
+    year = check_year(year)
     if not ids:
         return []
-    facts = engine(store).chains(ids)  # kept alive while ``shared`` is keyed by id()
+    facts = engine(store).as_of(window(year)).chains(ids)  # kept alive while ``shared`` is keyed by id()
     shared: dict[int, ChainStep] = {}
     return [assemble(f, shared) for f in facts]
 
@@ -211,7 +235,7 @@ def assemble(facts: ChainFacts, shared: dict[int, ChainStep] | None = None) -> C
     if facts.household is None:
         broken = "household"
     return _built(Chain, start_id=facts.start_id, household_id=facts.household, steps=steps,
-                  broken_at=broken, assignee_id=facts.assignee)
+                  broken_at=broken, assignee_id=facts.assignee, names={})
 
 
 _T = TypeVar("_T", bound=BaseModel)

@@ -42,15 +42,16 @@ one piece of code for both.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_choice, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, Facts, latest_year, rate, rollup, tally
+from orgnet.queries._scope import AreaTree, Facts, in_scope, latest_year, rate, rollup, tally
+from orgnet.queries._window import of_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,6 +120,89 @@ class CoverageReport(BaseModel):
     by_subdistrict: dict[str, dict[str, RuleCount]] = Field(default_factory=dict)
     names: dict[str, str] = Field(default_factory=dict, repr=False)
     """Area id -> name, for labelling tables and plots."""
+    _facts: dict[str, list[Facts]] | None = PrivateAttr(default=None)
+    _tree: AreaTree | None = PrivateAttr(default=None)
+    _scope: frozenset[str] | None = PrivateAttr(default=None)
+    _store: Any = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal fields make equal reports (the facts kept for work lists are not compared)."""
+        if not isinstance(other, CoverageReport):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _kept(self) -> tuple[dict[str, list[Facts]], AreaTree]:
+        if self._facts is None or self._tree is None or self._store is None:
+            from orgnet.errors import InvalidArgument
+
+            raise InvalidArgument("this report has no facts behind it (it was built by hand or loaded "
+                                  "from JSON): ask net.coverage(...) again for work lists and fine rollups")
+        return self._facts, self._tree
+
+    def gap_frame(self, rule: str | None = None) -> pd.DataFrame:
+        """One row per gap, with its name and places: a work list.
+
+        Columns ``rule, id, name, label, grid, community, subdistrict, district``:
+        ``label`` is the node's kind (Household, Person, Area, …), ``name`` its
+        name, the places are area names along PART_OF from where the subject is
+        anchored (as for ``area=``; a subject with several anchors, the first
+        in scope); blank where not applicable. Rows sorted by district,
+        subdistrict, community, grid names (blank first), then id (then rule).
+
+        Parameters
+        ----------
+        rule : str, optional
+            One rule of :data:`RULES`; all rules by default.
+
+        Examples
+        --------
+        >>> import orgnet
+        >>> net = orgnet.connect("memory://")
+        >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
+        >>> frame = net.coverage(2023).gap_frame("community_pairing")
+        >>> list(frame.columns)
+        ['rule', 'id', 'name', 'label', 'grid', 'community', 'subdistrict', 'district']
+        """
+        if rule is not None:
+            check_choice("rule", rule, RULES)
+        facts, tree = self._kept()
+        scope = self._scope
+        where: list[tuple[str, str, str | None]] = []
+        for name in (RULES if rule is None else (rule,)):
+            seen: set[str] = set()
+            for row in facts[name]:
+                if not row.gaps or (scope is not None and not in_scope(row.anchors, scope)):
+                    continue
+                if row.gap_anchors is not None and not in_scope(row.gap_anchors, scope):
+                    continue
+                pool = row.gap_anchors if row.gap_anchors else row.anchors
+                anchor = next((a for a in pool if scope is None or a in scope), None)
+                for gap in row.gaps:
+                    if gap not in seen:
+                        seen.add(gap)
+                        where.append((name, gap, anchor))
+        levels = ("grid", "community", "subdistrict", "district")
+        up = {level: tree.ancestors(level) for level in levels}
+        places = {a for _, _, a in where if a is not None}
+        wanted = frozenset(x for level in levels for a in places if (x := up[level].get(a)) is not None)
+        eng = engine(self._store)
+        area_name = eng.area_names(wanted)
+        info = eng.node_info(frozenset(g for _, g, _ in where))
+        rows = []
+        for name, gap, anchor in where:
+            label, own = info.get(gap, ("", None))
+            place = {level: (area_name.get(x, x) if anchor is not None and (x := up[level].get(anchor))
+                             else "") for level in levels}
+            rows.append({"rule": name, "id": gap, "name": own or "", "label": label, **place})
+        frame = pd.DataFrame(rows, columns=["rule", "id", "name", "label", *levels])
+        if len(frame):
+            order = sorted(range(len(rows)), key=lambda i: (
+                rows[i]["district"], rows[i]["subdistrict"], rows[i]["community"], rows[i]["grid"],
+                rows[i]["id"], RULES.index(rows[i]["rule"])))
+            frame = frame.iloc[order].reset_index(drop=True)
+        return frame
 
     def to_frame(self) -> pd.DataFrame:
         """One row per rule: rule, label (Chinese), checked, gaps (count), rate.
@@ -145,9 +229,15 @@ class CoverageReport(BaseModel):
 
         Parameters
         ----------
-        level : {"district", "subdistrict"}
+        level : {"district", "subdistrict", "community", "grid"}
+            For communities and grids each subject counts once, where it is
+            anchored (the first anchor in scope); subjects anchored above that
+            level (an org covering a subdistrict) fall under a blank area, so
+            every rule's rows add up to its total.
         """
-        check_choice("level", level, ("district", "subdistrict"))
+        check_choice("level", level, ("district", "subdistrict", "community", "grid"))
+        if level in ("community", "grid"):
+            return self._fine_rollup(level)
         table = self.by_district if level == "district" else self.by_subdistrict
         return pd.DataFrame(
             [
@@ -158,6 +248,32 @@ class CoverageReport(BaseModel):
             ],
             columns=["area", "name", "rule", "checked", "gaps", "rate"],
         )
+
+    def _fine_rollup(self, level: str) -> pd.DataFrame:
+        facts, tree = self._kept()
+        scope = self._scope
+        up = tree.ancestors(level)
+        keys = [a for a in tree.of_level(level) if scope is None or a in scope]
+        names = engine(self._store).area_names(frozenset(keys))
+        out = []
+        for rule in RULES:
+            table: dict[str, list[int]] = {k: [0, 0] for k in keys}
+            for row in facts[rule]:
+                if scope is not None and not in_scope(row.anchors, scope):
+                    continue
+                anchor = next((a for a in row.anchors if scope is None or a in scope), None)
+                key = (up.get(anchor) if anchor is not None else None) or ""
+                entry = table.setdefault(key, [0, 0])
+                entry[0] += row.checked
+                if row.gaps and (row.gap_anchors is None or in_scope(row.gap_anchors, scope)):
+                    entry[1] += len(row.gaps)
+            for key in sorted(table):
+                checked, gaps = table[key]
+                if key == "" and checked == 0:
+                    continue
+                out.append({"area": key, "name": names.get(key, key) if key else "", "rule": rule,
+                            "checked": checked, "gaps": gaps, "rate": _nan(rate(checked, gaps))})
+        return pd.DataFrame(out, columns=["area", "name", "rule", "checked", "gaps", "rate"])
 
     def plot(self, ax: Axes | None = None, *, kind: str = "heatmap", level: str = "district") -> Axes:
         """Coverage rates by area and rule as a heat map (``kind="heatmap"``) or bars.
@@ -221,10 +337,13 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     eng = engine(store, warn_empty=True)
     if year is None:
         year = latest_year(eng)
+    eng = eng.as_of(of_year(year))
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
     facts = eng.rule_facts(year, scope, None)
-    return build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(eng, tree))
+    report = build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(eng, tree))
+    report._facts, report._tree, report._scope, report._store = facts, tree, scope, store
+    return report
 
 
 def area_names(eng: Engine, tree: AreaTree) -> dict[str, str]:

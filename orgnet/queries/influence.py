@@ -24,10 +24,11 @@ import networkx as nx
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from orgnet.queries._args import check_choice, check_int
+from orgnet.queries._args import check_choice, check_int, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import Projection
 from orgnet.queries._scope import AreaTree
+from orgnet.queries._window import window
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,7 +117,7 @@ class InfluenceReport(BaseModel):
 
 
 def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 40_000,
-              seed: int = 0) -> InfluenceReport:
+              seed: int = 0, year: int | None = None) -> InfluenceReport:
     """Rank units and orgs by their place in the co-building network.
 
     Parameters
@@ -135,6 +136,9 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 4
         ``1 / sqrt(samples)``.
     seed : int
         Seed of the sample (0 to 2**32 - 1): the same seed gives the same estimate.
+    year : int, optional
+        Use the pairings active in that year and the activities dated in it;
+        without a year, the pairings not ended by today (and every activity).
 
     Returns
     -------
@@ -152,7 +156,8 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 4
     check_choice("betweenness", betweenness, ("exact", "sample"))
     check_int("samples", samples, 1, 10**9)
     check_int("seed", seed, 0, 2**32 - 1)
-    eng = engine(store, warn_empty=True)
+    year = check_year(year)
+    eng = engine(store, warn_empty=True).as_of(window(year), year)
     proj = eng.projection()
     sources = samples if betweenness == "sample" else None
     return compute(proj, AreaTree(eng.area_tree()), sources=sources, seed=seed)

@@ -43,6 +43,7 @@ from orgnet.queries._args import check_area, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import Facts, KpiFacts
 from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, tally
+from orgnet.queries._window import of_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -145,6 +146,7 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     eng = engine(store, warn_empty=True)
     if year is None:
         year = latest_year(eng)
+    eng = eng.as_of(of_year(year))
     tree = AreaTree(eng.area_tree())
     scope = tree.subtree(area) if area is not None else None
     cover = eng.rule_facts(year, scope, KPI_RULES)

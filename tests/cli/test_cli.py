@@ -108,10 +108,10 @@ def test_validate(tmp_path: Path, golden_rows: dict[str, Any], capsys: pytest.Ca
 def test_demo_writes_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo", "--scale", "tiny", "--out", str(tmp_path), "--quiet")
     assert code == 0
-    for part in ("覆盖缺口", "Top units", "三提三知", "KPIs", "Saved 5 figures and summary.md"):
+    for part in ("覆盖缺口", "Top units", "三提三知", "KPIs", "Saved 6 figures, summary.md and summary.xlsx"):
         assert part in out
     assert sorted(p.name for p in tmp_path.glob("*.png")) == [
-        "contact_chain.png", "coverage_bars.png", "coverage_heatmap.png", "influence.png", "kpis.png"]
+        "contact_chain.png", "coverage_bars.png", "coverage_heatmap.png", "influence.png", "kpis.png", "trend.png"]
 
 
 def test_module_entry_point() -> None:
@@ -121,9 +121,9 @@ def test_module_entry_point() -> None:
 
 def test_report(stored: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "report", "--uri", stored, "--out", str(tmp_path / "r"), "--year", "2023")
-    assert code == 0 and "wrote 5 figures" in out
+    assert code == 0 and "wrote 6 figures" in out
     summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
-    assert "| grid_party_org | 网格党组织 | 3 | 2 |" in summary
+    assert "| grid_party_org | 网格党组织 | 3 | 2 | 33% (1 / 3) |" in summary
     assert "![kpis](kpis.png)" in summary and (tmp_path / "r" / "kpis.png").stat().st_size > 10_000
 
 

@@ -38,6 +38,7 @@ EXPECTED = [
     "04_alliance_influence.ipynb",
     "05_neo4j.ipynb",
     "06_seed_figures.ipynb",
+    "07_decisions.ipynb",
 ]
 NEO4J_NOTEBOOK = "05_neo4j.ipynb"
 NEO4J_MARKER = "ran against Neo4j at "

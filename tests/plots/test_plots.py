@@ -337,8 +337,8 @@ def test_chain_ladder_has_one_rung_per_step_and_the_break_in_red(chain: Chain) -
     assert to_hex(rungs[3].get_bbox_patch().get_edgecolor()) != BROKEN_COLOR
     details = texts(ax, "rung-detail")
     assert details[0] == "党组织：—\n联系党员：P1"
-    assert details[3] == "党组织：O-C1\n责任人：P4, P5"
-    assert details[4] == "党组织：O-S1\n责任人：—（无人）"
+    assert details[3] == "银山门社区\n党组织：O-C1\n责任人：P4, P5"  # the area's name above (orgs unnamed)
+    assert details[4] == "金山街道\n党组织：O-S1\n责任人：—（无人）"
     assert ax.get_title() == "联系链（三提三知）：H1\n断链于街道"
     assert ax.get_ylabel() == "层级（自下而上）"
 

@@ -1,0 +1,380 @@
+"""Decisions (issue: time, what-if, recommendations, work lists, redaction) on both backends.
+
+Expected values are worked out by hand from the rules as the project documents
+them (docs/decisions.md): a pairing or role counts for year Y when ``since`` is
+absent or ≤ Y-12-31 and ``until`` absent or ≥ Y-01-01; what-if removes the
+nodes and every relationship of theirs; critical actors are the only partner
+of a community; the pairing plan covers the most communities at least cost.
+The recommendation is also checked against brute force over random networks.
+
+Layout (D = district, S = subdistrict, C = community, G = grid)::
+
+    ZJ 镇江市 ── D1 润州区 ── S1 金山街道 ── C1 银山门社区 ── G1 ── B1 ── H1
+             │                           └── C2 C2社区
+             └── D2 京口区 ── S2 正东路街道 ── C3, C4, C5
+
+Units: U1 in D1, U2 in S2 (so district D2), U3 at the city (no district), U4 nowhere.
+Pairings: U1→C1 2020-01-01..2022-06-30; U1→C2 from 2024-03-01; O1→C2 from 2019;
+U2→C3 from 2021-01-01; U2→C4 (no dates). C5: none.
+Roles: P1 building_leader on B1 2020..2022-12-31; P2 social_worker on G1 from
+2023-05-01; P3 social_worker until 2021-12-31.
+Orgs: O1 root (covers ZJ), O2 under O1 covering G1. P2 (member) belongs to O1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from decision_network import ROWS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orgnet.errors import NotFound
+from orgnet.io import Dataset
+from orgnet.io.load import load_folder, load_records
+from orgnet.network import Network
+
+
+def loaded(store: Any, rows: dict[str, list[dict[str, Any]]] | None = None) -> Network:
+    store.clear()
+    report = load_records(store, Dataset(rows if rows is not None else ROWS))
+    assert report.ok, report.rejects
+    return Network(store)
+
+
+# ------------------------------------------------------------------ 1. as of a year
+
+
+def test_pairings_count_only_in_their_years(store: Any) -> None:
+    net = loaded(store)
+    # 2020: U2->C3 starts 2021; 2021/2022: U1->C1 runs to mid-2022; 2023: it ended, U1->C2 starts 2024
+    assert net.coverage(2020).rules["community_pairing"].gaps == ["C3", "C5"]
+    assert net.coverage(2022).rules["community_pairing"].gaps == ["C5"]
+    assert net.coverage(2023).rules["community_pairing"].gaps == ["C1", "C5"]
+    assert net.coverage(2024).rules["community_pairing"].gaps == ["C1", "C5"]
+
+
+def test_kpis_count_active_pairings_and_roles(store: Any) -> None:
+    net = loaded(store)
+    k22, k23, k21 = net.kpis(2022), net.kpis(2023), net.kpis(2021)
+    assert (k22.paired_units, k22.paired_units_municipal_and_above) == (2, 1)  # U1 (municipal), U2
+    assert (k23.paired_units, k23.paired_units_municipal_and_above) == (1, 0)  # U2 only
+    assert (k21.social_workers, k22.social_workers, k23.social_workers) == (1, 0, 1)  # P3, nobody, P2
+    assert k23.pairing_coverage_rate == pytest.approx(3 / 5)
+
+
+def test_roles_count_only_in_their_years(store: Any) -> None:
+    net = loaded(store)
+    assert net.coverage(2022).rules["building_leader"].gaps == []
+    assert net.coverage(2023).rules["building_leader"].gaps == ["B1"]
+
+
+def test_chain_without_a_year_uses_today(store: Any) -> None:
+    net = loaded(store)
+    building = lambda chain: next(s for s in chain.steps if s.level == "building")  # noqa: E731
+    assert building(net.contact_chain("H1", 2022)).people == ["P1"]
+    assert building(net.contact_chain("H1")).people == []  # P1's role ended 2022-12-31
+
+
+def test_influence_of_a_year(store: Any) -> None:
+    net = loaded(store)
+    by_id = {a.id: a for a in net.influence(year=2023).actors}
+    assert sorted(by_id) == ["O1", "U2", "U3"]  # U1: no pairing in 2023, its activity is 2022's
+    assert (by_id["U2"].pairings, by_id["U3"].activities) == (2, 1)
+    by_id = {a.id: a for a in net.influence(year=2022).actors}
+    assert sorted(by_id) == ["O1", "U1", "U2"]
+    assert (by_id["U1"].pairings, by_id["U1"].activities) == (1, 1)
+
+
+def test_until_is_read_from_chinese_headers(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "areas.csv").write_text("编号,名称,层级,上级编号\nZJ,镇江市,city,\nC1,社区,community,ZJ\n",
+                                      encoding="utf-8")
+    (folder / "units.csv").write_text("编号,名称,类别\nU1,单位,organ\n", encoding="utf-8")
+    (folder / "pairings.csv").write_text("结对单位编号,社区编号,起始日期,结束日期\nU1,C1,2020-01-01,2021-12-31\n",
+                                         encoding="utf-8")
+    from orgnet.graph.memory import MemoryStore
+
+    store = MemoryStore()
+    assert load_folder(store, folder).ok
+    net = Network(store)
+    assert net.coverage(2021).rules["community_pairing"].gaps == []
+    assert net.coverage(2022).rules["community_pairing"].gaps == ["C1"]
+
+
+# ------------------------------------------------------------------------- 2. trend
+
+
+def test_trend_reproduces_the_seed_claim(store: Any) -> None:
+    net = loaded(store)
+    frame = net.trend().to_frame()
+    assert list(frame.index) == [2021, 2022, 2023]  # registrations 2021, matters and activities 2022-23
+    assert frame.loc[2022, "mean_handling_days"] == pytest.approx(9.1)
+    assert frame.loc[2023, "mean_handling_days"] == pytest.approx(4.0)
+    assert frame.loc[2023, "community_pairing"] == pytest.approx(3 / 5)
+    assert frame.loc[2022, "building_leader"] == 1.0 and frame.loc[2023, "building_leader"] == 0.0
+    for year in (2022, 2023):  # each row is that year's kpis and coverage
+        k = net.kpis(year)
+        assert frame.loc[year, "paired_units"] == k.paired_units
+        assert frame.loc[year, "social_workers"] == k.social_workers
+        for rule, result in net.coverage(year).rules.items():
+            if result.rate is not None:
+                assert frame.loc[year, rule] == pytest.approx(result.rate)
+
+
+# ----------------------------------------------------------------------- 3. what-if
+
+
+def test_what_if_withdraws_the_node_and_all_its_relationships(store: Any) -> None:
+    net = loaded(store)
+    counts = net.counts()
+    before = net.coverage(2023)
+    report = net.what_if(["O1"], 2023)
+    assert report.newly_uncovered["community_pairing"] == ["C2"]  # O1 was C2's only active partner
+    assert report.newly_uncovered["org_chain"] == ["O2"]  # O2 loses its parent (a reference field)
+    assert report.newly_uncovered["member_org"] == ["P2"]  # P2 loses its org
+    assert report.before["org_chain"].checked == 2 and report.after["org_chain"].checked == 1
+    assert report.before == before.rules
+    assert {r for r, ids in report.newly_uncovered.items() if ids} == {"community_pairing", "org_chain",
+                                                                       "member_org"}
+    # the store is not changed
+    assert net.counts() == counts
+    assert net.coverage(2023).rules == before.rules
+
+
+def test_what_if_unknown_id_is_not_found(store: Any) -> None:
+    net = loaded(store)
+    with pytest.raises(NotFound):
+        net.what_if(["U1", "nope"], 2023)
+    assert net.coverage(2023).rules["community_pairing"].checked == 5
+
+
+def test_what_if_in_an_area(store: Any) -> None:
+    net = loaded(store)
+    report = net.what_if(["U2"], 2023, area="D2")
+    assert report.newly_uncovered["community_pairing"] == ["C3", "C4"]
+    assert report.after["community_pairing"].checked == 3
+    assert report.before["unit_registration"].checked == 1 and report.after["unit_registration"].checked == 0
+
+
+# ------------------------------------------------------------------ 4. critical actors
+
+
+def test_critical_actors(store: Any) -> None:
+    net = loaded(store)
+    found = [(a.id, a.sole_communities) for a in net.critical_actors(2023)]
+    assert found == [("U2", ["C3", "C4"]), ("O1", ["C2"])]
+    # 2022: C1 had U1 alone
+    assert [(a.id, a.sole_communities) for a in net.critical_actors(2022)] == [
+        ("U2", ["C3", "C4"]), ("O1", ["C2"]), ("U1", ["C1"])]
+    assert [(a.id, a.sole_communities) for a in net.critical_actors(2023, area="D1")] == [("O1", ["C2"])]
+    # 2025: U1->C2 runs beside O1, so C2 has two partners
+    assert [a.id for a in net.critical_actors(2025)] == ["U2"]
+
+
+# --------------------------------------------------------------- 5. recommendations
+
+
+def test_recommend_pairings_hand_worked(store: Any) -> None:
+    net = loaded(store)
+    # 2023 gaps: C1 (D1), C5 (D2). Loads: U1 0, U2 2, U3 0, U4 0. Eligible (same district):
+    # C1: U1, U3, U4; C5: U2, U3, U4. capacity 1 -> both covered at cost 0.
+    plan = net.recommend_pairings(2023, capacity=1)
+    assert len(plan.pairs) == 2 and plan.uncovered == [] and plan.total_cost == 0
+    got = {p.community: p for p in plan.pairs}
+    assert got["C1"].unit in {"U1", "U3", "U4"} and got["C5"].unit in {"U3", "U4"}
+    assert got["C1"].community_name == "银山门社区" and got["C1"].district_name == "润州区"
+    # only U2 may serve D2 (no city-level units): C5 gets U2 at cost 2
+    rows = {k: [dict(r) for r in v] for k, v in ROWS.items()}
+    rows["units"] = [u for u in rows["units"] if u["id"] in ("U1", "U2")]
+    rows["organizers"] = [o for o in rows["organizers"] if o["organizer_id"] != "U3"]
+    net = loaded(store, rows)
+    plan = net.recommend_pairings(2023, capacity=1)
+    assert [(p.unit, p.community, p.cost) for p in plan.pairs] == [("U1", "C1", 0), ("U2", "C5", 2)]
+    assert plan.total_cost == 2
+    assert plan.pairs[1].unit_district == "D2" and plan.pairs[1].unit_district_name == "京口区"
+    # within D1 only C1 is a gap
+    assert [p.community for p in net.recommend_pairings(2023, area="D1").pairs] == ["C1"]
+    # across districts U1 may take C5 too: with capacity 2 both go to U1 at cost 0
+    plan = net.recommend_pairings(2023, capacity=2, same_district=False)
+    assert [(p.unit, p.community) for p in plan.pairs] == [("U1", "C1"), ("U1", "C5")]
+
+
+def _district(rows: dict[str, list[dict[str, Any]]], area: str | None) -> str | None:
+    parent = {a["id"]: a.get("parent_id") for a in rows["areas"]}
+    level = {a["id"]: a["level"] for a in rows["areas"]}
+    while area is not None:
+        if level.get(area) == "district":
+            return area
+        area = parent.get(area)
+    return None
+
+
+def brute_force_plan(rows: dict[str, list[dict[str, Any]]], year: int, capacity: int) -> tuple[int, int]:
+    lo, hi = f"{year}-01-01", f"{year}-12-31"
+    active = [p for p in rows["pairings"]
+              if (p.get("since") is None or p["since"] <= hi) and (p.get("until") is None or p["until"] >= lo)]
+    communities = sorted(a["id"] for a in rows["areas"] if a["level"] == "community")
+    gaps = [c for c in communities if not any(p["target_id"] == c for p in active)]
+    units = [u["id"] for u in rows["units"]]
+    load = {u: len({p["target_id"] for p in active if p["source_id"] == u}) for u in units}
+    home = {u["id"]: _district(rows, u.get("area_id")) for u in rows["units"]}
+    options = [[None, *[u for u in units if home[u] is None or home[u] == _district(rows, c)]] for c in gaps]
+    best = (0, 0)
+    for choice in itertools.product(*options):
+        used: dict[str, int] = {}
+        for u in choice:
+            if u is not None:
+                used[u] = used.get(u, 0) + 1
+        if any(n > capacity for n in used.values()):
+            continue
+        covered, cost = sum(u is not None for u in choice), sum(load[u] for u in choice if u is not None)
+        if covered > best[0] or (covered == best[0] and cost < best[1]):
+            best = (covered, cost)
+    return best
+
+
+@st.composite
+def small_networks(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
+    areas = [{"id": "ZJ", "level": "city"}, {"id": "DA", "level": "district", "parent_id": "ZJ"},
+             {"id": "DB", "level": "district", "parent_id": "ZJ"}]
+    for i in range(draw(st.integers(1, 5))):
+        areas.append({"id": f"C{i}", "level": "community", "parent_id": draw(st.sampled_from(["DA", "DB", "ZJ"]))})
+    places = [None, "ZJ", "DA", "DB", *[a["id"] for a in areas if a["level"] == "community"]]
+    units = [{"id": f"U{i}", **({"area_id": p} if (p := draw(st.sampled_from(places))) else {})}
+             for i in range(draw(st.integers(0, 4)))]
+    dates = st.sampled_from([None, "2022-06-01", "2023-01-01", "2023-12-31", "2024-01-01"])
+    pairings = []
+    for u in units:
+        for a in areas:
+            if a["level"] == "community" and draw(st.booleans()) and draw(st.booleans()):
+                row = {"source_id": u["id"], "target_id": a["id"]}
+                since, until = draw(dates), draw(dates)
+                row.update({k: v for k, v in (("since", since), ("until", until)) if v is not None})
+                pairings.append(row)
+    return {"areas": areas, "units": units, "pairings": pairings}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=small_networks(), capacity=st.integers(1, 2))
+def test_recommend_pairings_equals_brute_force(store: Any, rows: dict[str, list[dict[str, Any]]],
+                                               capacity: int) -> None:
+    net = loaded(store, rows)
+    plan = net.recommend_pairings(2023, capacity=capacity)
+    assert (len(plan.pairs), plan.total_cost) == brute_force_plan(rows, 2023, capacity)
+    gaps = net.coverage(2023).rules["community_pairing"].gaps
+    assert sorted(p.community for p in plan.pairs) + plan.uncovered == sorted(gaps) or \
+        sorted([p.community for p in plan.pairs] + plan.uncovered) == sorted(gaps)
+    home = {u["id"]: _district(rows, u.get("area_id")) for u in rows["units"]}
+    per_unit: dict[str, int] = {}
+    for p in plan.pairs:
+        assert home[p.unit] is None or home[p.unit] == _district(rows, p.community)
+        per_unit[p.unit] = per_unit.get(p.unit, 0) + 1
+    assert max(per_unit.values(), default=0) <= capacity
+
+
+# --------------------------------------------------------- 6. work lists and names
+
+
+def test_gap_frame_names_and_places(store: Any) -> None:
+    net = loaded(store)
+    frame = net.coverage(2023).gap_frame("community_pairing")
+    assert frame.to_dict("records") == [
+        {"rule": "community_pairing", "id": "C5", "name": "C5社区", "label": "Area", "grid": "",
+         "community": "C5社区", "subdistrict": "正东路街道", "district": "京口区"},
+        {"rule": "community_pairing", "id": "C1", "name": "银山门社区", "label": "Area", "grid": "",
+         "community": "银山门社区", "subdistrict": "金山街道", "district": "润州区"},
+    ]  # 京口区 sorts before 润州区 (by name)
+    whole = net.coverage(2023).gap_frame()
+    b1 = whole[whole["id"] == "B1"].to_dict("records")
+    assert b1 == [{"rule": "building_leader", "id": "B1", "name": "1号楼", "label": "Building", "grid": "第1网格",
+                   "community": "银山门社区", "subdistrict": "金山街道", "district": "润州区"}]
+    u4 = whole[whole["id"] == "U4"]
+    assert u4.empty  # non_public units are not checked for registration
+    u3 = whole[(whole["id"] == "U3")].to_dict("records")
+    assert u3 == [{"rule": "unit_registration", "id": "U3", "name": "市级单位", "label": "Unit", "grid": "",
+                   "community": "", "subdistrict": "", "district": ""}]
+    assert list(whole["district"]) == sorted(whole["district"])  # blank first
+    assert len(whole) == sum(len(r.gaps) for r in net.coverage(2023).rules.values())
+
+
+def test_fine_rollups_add_up(store: Any) -> None:
+    net = loaded(store)
+    report = net.coverage(2023)
+    for level in ("community", "grid"):
+        frame = report.rollup_frame(level)
+        sums = frame.groupby("rule")[["checked", "gaps"]].sum()
+        for rule, result in report.rules.items():
+            got = (int(sums.loc[rule, "checked"]), int(sums.loc[rule, "gaps"])) if rule in sums.index else (0, 0)
+            assert got == (result.checked, len(result.gaps)), (level, rule)
+    frame = report.rollup_frame("community")
+    pairing = frame[frame["rule"] == "community_pairing"].set_index("area")
+    assert pairing.loc["C1", "gaps"] == 1 and pairing.loc["C1", "name"] == "银山门社区"
+    orgs = frame[frame["rule"] == "org_chain"].set_index("area")
+    assert orgs.loc["", "checked"] == 1  # O1 covers the city: above every community
+
+
+# ----------------------------------------------------------------------- 8. redaction
+
+
+@pytest.mark.parametrize("suffix", ["", ".jsonl", ".graphml", ".gexf"])
+def test_redacted_export_has_no_personal_data(store: Any, tmp_path: Path, suffix: str) -> None:
+    net = loaded(store)
+    out = net.export(tmp_path / f"share{suffix}", redact=True)
+    text = "".join(p.read_text(encoding="utf-8") for p in ([out] if out.is_file() else sorted(out.rglob("*"))))
+    for secret in ("张三", "李四", "王五", "13800000001", "13800000002", "银山门1号楼101"):
+        assert secret not in text
+    assert "P1" in text and "润州区" in text and "1号楼" in text  # ids and other names stay
+    plain = net.export(tmp_path / f"plain{suffix}")
+    plain_text = "".join(p.read_text(encoding="utf-8") for p in ([plain] if plain.is_file() else
+                                                                 sorted(plain.rglob("*"))))
+    assert "张三" in plain_text and "银山门1号楼101" in plain_text
+
+
+def test_redacted_export_loads_back_to_the_same_answers(store: Any, tmp_path: Path) -> None:
+    net = loaded(store)
+    folder = net.export(tmp_path / "share", redact=True)
+    from orgnet.graph.memory import MemoryStore
+
+    back = MemoryStore()
+    assert load_folder(back, folder).ok
+    other = Network(back)
+    for year in (2022, 2023):
+        assert other.coverage(year).rules == net.coverage(year).rules
+        assert other.kpis(year) == net.kpis(year)
+    assert other.contact_chain("H1", 2022) == net.contact_chain("H1", 2022)
+    people = other.nodes("People" if False else "Person")
+    assert people["name"].isna().all() and people["phone"].isna().all()
+    lines = [json.loads(x) for x in net.export(tmp_path / "s.jsonl", redact=True).read_text().splitlines()]
+    assert all("address" not in r for r in lines if r.get("node") == "Household")
+
+
+def test_chain_frame_has_names_beside_ids(store: Any) -> None:
+    net = loaded(store)
+    frame = net.contact_chain("H1", 2022).to_frame()
+    assert frame[["level", "node_id", "name", "orgs", "org_names"]].to_dict("records") == [
+        {"level": "household", "node_id": "H1", "name": "", "orgs": "", "org_names": ""},
+        {"level": "building", "node_id": "B1", "name": "1号楼", "orgs": "", "org_names": ""},
+        {"level": "grid", "node_id": "G1", "name": "第1网格", "orgs": "O2", "org_names": "网格支部"},
+        {"level": "community", "node_id": "C1", "name": "银山门社区", "orgs": "", "org_names": ""},
+        {"level": "subdistrict", "node_id": "S1", "name": "金山街道", "orgs": "", "org_names": ""},
+        {"level": "district", "node_id": "D1", "name": "润州区", "orgs": "", "org_names": ""},
+        {"level": "city", "node_id": "ZJ", "name": "镇江市", "orgs": "O1", "org_names": "市委"},
+    ]
+
+
+def test_template_has_until_with_help(tmp_path: Path) -> None:
+    import openpyxl
+
+    from orgnet.io.template import write_template
+
+    book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
+    for sheet in ("角色", "结对"):
+        header = {c.value: c for c in book[sheet][1]}
+        assert "结束日期" in header, sheet
+        assert "仍有效" in header["结束日期"].comment.text  # empty: still active
