@@ -447,7 +447,9 @@ def _read_jsonl(path: Path, table: RawTable, encoding: str | None) -> None:
     mapping = column_map(table.file)
     seen_keys: dict[str, str | None] = {}
     present: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines ends a line at "\n" only (a "\r" before it is JSON whitespace); str.splitlines would
+    # also split inside a value at U+0085, U+2028 and other separators JSON keeps unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -201,12 +201,19 @@ def test_duplicate_headers_and_extra_cells(tmp_path: Path) -> None:
     assert report.counts == {"areas": 1} and {r.row for r in report.rejects} == {3, 4}
 
 
-def test_a_csv_field_larger_than_pythons_limit_loads(tmp_path: Path) -> None:
+def test_a_csv_field_larger_than_pythons_limit_is_read_whole(tmp_path: Path) -> None:
+    """A field over Python's csv limit (131,072 characters) is read, not a 'malformed CSV': the row
+    is then refused for its size (orgnet.limits.MAX_TEXT_BYTES), and one at the limit loads."""
+    from orgnet.limits import MAX_TEXT_BYTES
+
     big = "长" * 200_000
-    write_csv(tmp_path / "households.csv", ["id", "building_id", "address"], [["H1", "", big]])
+    ok = "长" * (MAX_TEXT_BYTES // 3)
+    write_csv(tmp_path / "households.csv", ["id", "building_id", "address"], [["H1", "", big], ["H2", "", ok]])
     store = MemoryStore()
-    assert load_folder(store, tmp_path).ok
-    assert next(store.iter_nodes("Household"))["address"] == big
+    report = load_folder(store, tmp_path, on_error="skip")
+    assert [(r.row, r.field, r.type) for r in report.rejects] == [(2, "address", "text_too_long")]
+    assert "600,000 bytes" in report.rejects[0].reason
+    assert [h["address"] for h in store.iter_nodes("Household")] == [ok]
 
 
 # -------------------------------------------------------------- files, sheets
