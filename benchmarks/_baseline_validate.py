@@ -8,7 +8,7 @@ Two stages, both before anything is written:
 1. **Rows** (:func:`validate_table`): every row against its model's fields.
    Row validation uses a ``TypeAdapter`` over a ``TypedDict`` derived from the
    model (same annotated field types, ~9x faster than a model per row and no
-   object kept per row; see PERFORMANCE.md).
+   object kept per row; see benchmarks/RESULTS.md).
 2. **Structure** (:func:`plan_load`): ids unique across the graph, every
    reference resolves to a node of the right kind (in the batch or already in
    the store), ``PART_OF`` goes strictly up the levels, ``UNDER`` has no cycle.

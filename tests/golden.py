@@ -1,4 +1,4 @@
-"""A small network whose every answer was worked out by hand from DESIGN.md.
+"""A small network whose every answer was worked out by hand from the documented meaning (orgnet/queries docstrings).
 
 The expected values below were derived on paper from the rows here, rule by
 rule, not by running orgnet; the comments show the reasoning. Centralities are

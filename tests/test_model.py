@@ -15,7 +15,7 @@ ENUMS = [
 
 
 def test_design_labels_map_to_identifiers() -> None:
-    # The Chinese labels DESIGN.md names, each with the identifier it gives.
+    # The Chinese labels the data format names (README), each with the identifier it gives.
     expected = {
         (model.AreaLevel, "网格"): "grid", (model.AreaLevel, "社区"): "community",
         (model.AreaLevel, "街道"): "subdistrict", (model.AreaLevel, "区县"): "district",

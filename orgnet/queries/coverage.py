@@ -1,6 +1,6 @@
 """Coverage gaps: where the network fails to reach.
 
-Each rule checks one kind of subject and lists the gaps (DESIGN.md):
+Each rule checks one kind of subject and lists the gaps:
 
 =====================  ===============================  ==========================================
 rule                   checked                          a gap is

@@ -156,7 +156,7 @@ DEFAULT_GAPS: Final[Mapping[str, float]] = MappingProxyType({
     # orphaning that many unit orgs).
     "org_chain": 0.01,
 })
-"""Default gap rates, one per coverage rule of DESIGN.md (keys are the rule names).
+"""Default gap rates, one per coverage rule of orgnet.queries.coverage (keys are the rule names).
 
 Each rate is the share of the rule's checked items generated as gaps: exactly
 ``max(1, round(rate * n))`` of the ``n`` items when the rate is above 0 (so
