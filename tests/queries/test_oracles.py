@@ -1,4 +1,4 @@
-"""Every query against an oracle written straight from DESIGN.md over the raw rows.
+"""Every query against an oracle written straight from the documented meaning over the raw rows.
 
 The oracles (tests/oracles.py) never touch orgnet's stores or queries: they
 read the rows of a random network (tests/strategies.py) and compute each answer

@@ -1,7 +1,7 @@
 """Tests of orgnet.synth: determinism, validity, structure, gaps, sizes and KPIs.
 
 The coverage gaps and KPIs are recomputed here from the rows, one small
-computation per rule of DESIGN.md, independently of orgnet.queries.
+computation per rule of the documented coverage table, independently of orgnet.queries.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def kinds(ds: Dataset) -> dict[str, str]:
 
 
 def coverage(ds: Dataset, year: int = YEAR) -> dict[str, tuple[int, list[str]]]:
-    """Rule -> (checked, gap ids), following DESIGN.md's coverage table."""
+    """Rule -> (checked, gap ids), following the documented coverage table (orgnet.queries.coverage)."""
     areas, orgs, people, units = ds["areas"], ds["orgs"], ds["people"], ds["units"]
     grids = [a["id"] for a in areas if a["level"] == "grid"]
     communities = [a["id"] for a in areas if a["level"] == "community"]
