@@ -101,7 +101,7 @@ def main() -> None:
     if args.scale == "city":
         t, inf = timed(lambda: net.influence(betweenness="sample", samples=1000))
         print(f"influence(betweenness='sample', samples=1000): {t:.2f} s ({len(inf.actors):,} actors); "
-              "exact betweenness: benchmarks/betweenness_exact.py")
+              "exact betweenness: benchmarks/influence_city.py")
     else:
         t, inf = timed(net.influence)
         print(f"influence(): {t:.2f} s ({len(inf.actors):,} actors)")

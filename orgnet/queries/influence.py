@@ -18,7 +18,7 @@ Actors are sorted by pagerank descending, then id; alliances by id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -41,11 +41,7 @@ __all__ = [
     "InfluenceReport",
     "Projection",
     "influence",
-    "betweenness",
 ]
-
-IGRAPH_FROM: Final[int] = 2_000
-"""Graphs with at least this many nodes get their betweenness from igraph (same values)."""
 
 
 class ActorInfluence(BaseModel):
@@ -161,44 +157,6 @@ def influence(store: GraphStore, *, betweenness: str = "exact", samples: int = 4
     proj = eng.projection()
     sources = samples if betweenness == "sample" else None
     return compute(proj, AreaTree(eng.area_tree()), sources=sources, seed=seed)
-
-
-def betweenness(graph: nx.Graph, *, sources: int | None = None, seed: int = 0) -> dict[str, float]:
-    """networkx ``betweenness_centrality(normalized=True)``, through igraph on large graphs.
-
-    igraph counts each unordered pair once; networkx's normalised value for an
-    undirected graph is that times ``2 / ((n-1)(n-2))``. With ``sources`` (fewer
-    than the nodes), the estimate from that many random sources: igraph's
-    subset betweenness from them to every node, times ``n / sources``.
-
-    Examples
-    --------
-    >>> g = nx.path_graph(["a", "b", "c"])
-    >>> betweenness(g)
-    {'a': 0.0, 'b': 1.0, 'c': 0.0}
-    """
-    n = graph.number_of_nodes()
-    sampled = sources is not None and sources < n
-    if n < IGRAPH_FROM and not sampled:
-        return {str(k): float(v) for k, v in nx.betweenness_centrality(graph, normalized=True).items()}
-    if n <= 2:
-        return {str(name): 0.0 for name in graph.nodes}
-    import random
-
-    import igraph as ig
-
-    names = list(graph.nodes)
-    index = {name: i for i, name in enumerate(names)}
-    ig_graph = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in graph.edges], directed=False)
-    scale = 2.0 / ((n - 1) * (n - 2))
-    if sampled:
-        assert sources is not None
-        picked = sorted(random.Random(seed).sample(range(n), sources))
-        raw = ig_graph.betweenness(directed=False, sources=picked, targets=range(n))
-        scale *= n / sources
-    else:
-        raw = ig_graph.betweenness(directed=False)
-    return {str(name): float(raw[i]) * scale for i, name in enumerate(names)}
 
 
 def compute(proj: Projection, tree: AreaTree, *, sources: int | None = None, seed: int = 0) -> InfluenceReport:
