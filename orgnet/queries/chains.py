@@ -243,7 +243,7 @@ def assemble(table: ChainTable) -> list[Chain]:
 
     def walk(j: int) -> tuple[list[ChainStep], str | None]:
         above = up[j]
-        got = (clean.get(above) if above >= 0 else top) if above != j else None
+        got = clean.get(above) if above >= 0 else top  # (``j`` itself is not in ``clean`` yet)
         if got is not None:  # the common case: one step below a walk already made (or the top)
             here = step(j)
             rest, broken = got
