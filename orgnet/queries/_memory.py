@@ -451,13 +451,17 @@ class MemoryEngine:
         names = self._names()
 
         def expand(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            if len(frontier) == 1:  # the first layers: a slice of the CSR
+                u = int(frontier[0])
+                lo, hi = int(indptr[u]), int(indptr[u + 1])
+                return np.full(hi - lo, u, dtype=np.int64), nbrs[lo:hi]
             starts, ends = indptr[frontier], indptr[frontier + 1]
             counts = ends - starts
             total = int(counts.sum())
             offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
             return np.repeat(frontier, counts), nbrs[offsets + np.arange(total)]
 
-        found = smallest_shortest_path(ca, cb, expand, lambda h: names[h], size=s.n)
+        found = smallest_shortest_path(ca, cb, expand, lambda h: names[h], size=s.n, bounded=True)
         return names[found].tolist()  # type: ignore[no-any-return]
 
     def projection(self) -> Projection:
