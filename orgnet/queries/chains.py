@@ -29,7 +29,7 @@ import gc
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -222,8 +222,8 @@ def assemble(table: ChainTable) -> list[Chain]:
     Every distinct step becomes one :class:`ChainStep` (shared by the chains that pass
     through it, as the table shares it); the steps above a node are walked once per
     node, not per chain. The values come from the store, already valid: the models are
-    built without validation (as :func:`_built`, written out in the loop: this is the
-    cost of 10,000 chains).
+    built without validation, their slots set directly (as ``model_construct`` does,
+    written out in the loop: this is the cost of 10,000 chains).
     """
     levels, node_ids, orgs, people, up = table.levels, table.node_ids, table.orgs, table.people, table.up
     made: list[ChainStep | None] = [None] * len(levels)
@@ -233,8 +233,11 @@ def assemble(table: ChainTable) -> list[Chain]:
     def step(j: int) -> ChainStep:
         got = made[j]
         if got is None:
-            got = made[j] = _built(ChainStep, {"level": levels[j], "node_id": node_ids[j],
-                                               "orgs": orgs[j][:], "people": people[j][:]}, step_fields)
+            got = made[j] = new(ChainStep)
+            set_dict(got, {"level": levels[j], "node_id": node_ids[j], "orgs": orgs[j][:], "people": people[j][:]})
+            set_fields(got, step_fields)
+            set_extra(got, None)
+            set_private(got, None)
         return got
 
     top: tuple[list[ChainStep], str | None] = ([], None)
@@ -315,8 +318,6 @@ def assemble(table: ChainTable) -> list[Chain]:
     return out
 
 
-_T = TypeVar("_T", bound=BaseModel)
-
 _PAUSE_LOCK = threading.Lock()
 _pausing = 0
 """How many threads are inside :func:`_collector_paused`; the first in turns the collector off
@@ -348,24 +349,15 @@ def _collector_paused() -> Iterator[None]:
             if _pausing == 0 and _was_enabled:
                 gc.enable()
 
+
 _STEP_FIELDS: Final[set[str]] = set(ChainStep.model_fields)
 _CHAIN_FIELDS: Final[set[str]] = set(Chain.model_fields)
 """Every field is given, so every model of a kind shares one fields-set (pydantic only adds to it,
 and only names already in it)."""
 
+# the slots of a pydantic model, set directly (what ``model_construct`` does, without its checks)
 _new = object.__new__
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-
-
-def _built(cls: type[_T], values: dict[str, object], fields: set[str]) -> _T:
-    """A pydantic model from values known to be valid, every field given (as ``model_construct``,
-    cheaper: the slots are set directly)."""
-    obj = _new(cls)
-    _set_dict(obj, values)
-    _set_fields(obj, fields)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj

@@ -231,3 +231,24 @@ def test_threads_pausing_the_collector_together_turn_it_back_on() -> None:
     for t in threads:
         t.join()
     assert gc.isenabled()
+
+
+def test_models_built_without_validation_behave_as_validated_ones(store: Any) -> None:
+    """The chains' models are built by setting their slots: they compare, dump, copy, pickle,
+    take new values and show themselves as models built by validation do."""
+    import pickle
+
+    from orgnet.queries.chains import Chain
+
+    store.clear()
+    load(store, boundary.ROWS)
+    fast = contact_chains(store, ["H1", "P6", "M4"])
+    for chain in fast:
+        slow = Chain.model_validate(chain.model_dump())
+        assert chain == slow and repr(chain) == repr(slow) and chain.model_dump_json() == slow.model_dump_json()
+        assert chain.model_fields_set == slow.model_fields_set | {"names"}
+        assert pickle.loads(pickle.dumps(chain)) == chain and copy.deepcopy(chain) == chain
+        assert chain.model_copy(update={"broken_at": None}).broken_at is None and chain == slow
+    fast[0].broken_at = "grid"
+    fast[0].steps[0].level = "x"
+    assert fast[0].broken_at == "grid" and fast[1].broken_at == "building" and fast[1].steps[0].level == "household"
