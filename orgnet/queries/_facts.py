@@ -14,7 +14,6 @@ question (the memory engine holds one immutable state).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -23,8 +22,7 @@ __all__ = [
     "Facts",
     "KpiFacts",
     "Projection",
-    "ChainFacts",
-    "ChainRow",
+    "ChainTable",
     "Engine",
 ]
 
@@ -75,22 +73,28 @@ class Projection:
     """Every district: id -> name (for labels)."""
 
 
-class ChainRow(NamedTuple):
-    """One step of a contact chain before assembly (people and orgs unsorted, may repeat)."""
+class ChainTable(NamedTuple):
+    """The contact chains of many starts, every distinct step given once (columns, not objects).
 
-    level: str
-    node_id: str
-    orgs: Sequence[str]
-    people: Sequence[str]
+    Per start ``i`` (in the order asked): ``start_ids[i]``, ``households[i]`` (``None``
+    when it has none), ``assignees[i]`` (a matter's), and ``first[i]``, the index of
+    its household's step (``-1`` when it has no household). Per step ``j``:
+    ``levels[j]``, ``node_ids[j]``, ``orgs[j]`` and ``people[j]`` (sorted, distinct; the
+    lists may be shared with the engine's caches, so a caller copies before handing them
+    out), and ``up[j]``, the step above it (``-1`` at the top). A start's chain walks
+    ``first[i]``, ``up[first[i]]``, ... and stops at ``-1`` or at a step it has already
+    walked (a ``PART_OF`` cycle). A household's step is never the ``up`` of a step.
+    """
 
-
-class ChainFacts(NamedTuple):
-    """A contact chain's facts: the start, its household and assignee, the steps bottom-up."""
-
-    start_id: str
-    household: str | None
-    assignee: str | None
-    rows: list[ChainRow]
+    start_ids: list[str]
+    households: list[str | None]
+    assignees: list[str | None]
+    first: list[int]
+    levels: list[str]
+    node_ids: list[str]
+    orgs: list[list[str]]
+    people: list[list[str]]
+    up: list[int]
 
 
 class Engine(Protocol):
@@ -123,8 +127,8 @@ class Engine(Protocol):
         """The KPI facts beside the coverage facts."""
         ...
 
-    def chains(self, node_ids: list[str]) -> list[ChainFacts]:
-        """Chain facts of many starts, in the order given (NotFound / InvalidArgument on the first bad one)."""
+    def chains(self, node_ids: list[str]) -> ChainTable:
+        """The chains of many starts, in the order given (NotFound / InvalidArgument on the first bad one)."""
         ...
 
     def path(self, a: str, b: str) -> list[str]:

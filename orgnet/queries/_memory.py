@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from orgnet.errors import InvalidArgument, NotFound
+from orgnet.errors import NotFound
 from orgnet.graph.memory import State, unique_ints, unique_pairs
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
-from orgnet.queries._facts import ChainFacts, ChainRow, Facts, KpiFacts, Projection
+from orgnet.queries._facts import ChainTable, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
 
 if TYPE_CHECKING:
@@ -436,104 +436,10 @@ class MemoryEngine:
             facts.social_workers = sorted(zip(names[workers].tolist(), name_or_none(self.person_anchor()[workers])))
         return facts
 
-    def chains(self, node_ids: list[str]) -> list[ChainFacts]:
-        s = self.s
-        codes = s.codes(node_ids)
-        bad = np.flatnonzero(codes < 0)
-        if len(bad):
-            raise NotFound(node_ids[int(bad[0])])
-        labels = s.label[codes]
-        from orgnet.graph.memory import LABEL_NUMBER, LABEL_ORDER
+    def chains(self, node_ids: list[str]) -> ChainTable:
+        from orgnet.queries._memory_chains import chain_table
 
-        hh_n, p_n, m_n = LABEL_NUMBER["Household"], LABEL_NUMBER["Person"], LABEL_NUMBER["Matter"]
-        wrong = np.flatnonzero(~np.isin(labels, [hh_n, p_n, m_n]))
-        if len(wrong):
-            i = int(wrong[0])
-            raise InvalidArgument(
-                f"{node_ids[i]!r} is a {LABEL_ORDER[labels[i]]}; a contact chain starts from a "
-                "Household, Person or Matter"
-            )
-        lives = s.out1("LIVES_IN")
-        raiser = s.in1("RAISED")
-        is_hh = s.label_mask("Household")
-        household = np.full(len(codes), -1, dtype=np.int64)
-        household[labels == hh_n] = codes[labels == hh_n]
-        household[labels == p_n] = lives[codes[labels == p_n]]
-        mat = labels == m_n
-        r = raiser[codes[mat]]
-        r_hh = np.zeros(len(r), dtype=bool)
-        r_hh[r >= 0] = is_hh[r[r >= 0]]
-        household[mat] = np.where(r_hh, r, _take(lives, r))
-        household = self._of_label(household, "Household")
-        assignee = np.full(len(codes), -1, dtype=np.int64)
-        assignee[mat] = s.out1("ASSIGNED_TO")[codes[mat]]
-        into = s.out1("IN")
-        building = _take(into, household)
-        part_of = s.out1("PART_OF")
-        names = self._names()
-        level_col = s.column("Area", "level")
-        area_rows = s.rows("Area")
-        c_ptr, c_src, _ = s.in_csr("CONTACTS")
-        r_ptr, r_src, _ = s.in_csr("HOLDS_ROLE")
-        o_ptr, o_src, _ = s.in_csr("COVERS")
-        member = self._member()
-
-        # every household, building and area the chains visit, each read once for all the chains
-        homes = unique_ints(household[household >= 0])
-        contacts = _gather(c_ptr, c_src, homes)
-        home_people = [names[g[member[g]]].tolist() for g in contacts]
-        home_rows = {h: ChainRow("household", names[h], (), people)
-                     for h, people in zip(homes.tolist(), home_people)}
-        blds = unique_ints(building[building >= 0])
-        bld_rows = {b: ChainRow("building", names[b], (), names[g].tolist())
-                    for b, g in zip(blds.tolist(), _gather(r_ptr, r_src, blds))}
-        first_area = _take(into, blds)
-        areas: list[np.ndarray] = []
-        frontier = unique_ints(first_area[first_area >= 0])
-        seen: set[int] = set()
-        while len(frontier):
-            seen.update(frontier.tolist())
-            areas.append(frontier)
-            up = part_of[frontier]
-            up = unique_ints(up[up >= 0])
-            frontier = up[[u not in seen for u in up.tolist()]] if len(up) else up
-        all_areas = np.concatenate(areas) if areas else np.zeros(0, dtype=np.int64)
-        orgs_of = _gather(o_ptr, o_src, all_areas)
-        all_orgs = unique_ints(np.concatenate(orgs_of)) if orgs_of else np.zeros(0, dtype=np.int64)
-        org_people = dict(zip(all_orgs.tolist(), _gather(r_ptr, r_src, all_orgs)))
-        area_row: dict[int, ChainRow] = {}
-        for a, orgs, own in zip(all_areas.tolist(), orgs_of, _gather(r_ptr, r_src, all_areas)):
-            people = np.concatenate([own, *(org_people[o] for o in orgs.tolist())]) if len(orgs) else own
-            level = str(level_col[area_rows[a]]) if area_rows[a] >= 0 else "area"
-            area_row[a] = ChainRow(level, names[a], names[orgs].tolist(), names[people].tolist())
-        part_of_l = dict(zip(all_areas.tolist(), part_of[all_areas].tolist()))
-
-        def steps_from(area: int) -> list[ChainRow]:
-            """The steps from an area up to the top (stopping where a PART_OF cycle would repeat)."""
-            rows: list[ChainRow] = []
-            visited: set[int] = set()
-            while area >= 0 and area not in visited:
-                visited.add(area)
-                rows.append(area_row[area])
-                area = part_of_l.get(area, -1)
-            return rows
-
-        above = {b: steps_from(a) for b, a in zip(blds.tolist(), first_area.tolist())}
-        home_names = dict(zip(homes.tolist(), names[homes].tolist()))
-        who_codes = unique_ints(assignee[assignee >= 0])
-        who_names = dict(zip(who_codes.tolist(), names[who_codes].tolist()))
-        out: list[ChainFacts] = []
-        for i, (h, b, a) in enumerate(zip(household.tolist(), building.tolist(), assignee.tolist())):
-            who = who_names[a] if a >= 0 else None
-            if h < 0:
-                out.append(ChainFacts(node_ids[i], None, who, []))
-                continue
-            rows = [home_rows[h]]
-            if b >= 0:
-                rows.append(bld_rows[b])
-                rows.extend(above[b])
-            out.append(ChainFacts(node_ids[i], home_names[h], who, rows))
-        return out
+        return chain_table(self.s, node_ids, self._member())
 
     def path(self, a: str, b: str) -> list[str]:
         s = self.s
@@ -545,13 +451,17 @@ class MemoryEngine:
         names = self._names()
 
         def expand(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            if len(frontier) == 1:  # the first layers: a slice of the CSR
+                u = int(frontier[0])
+                lo, hi = int(indptr[u]), int(indptr[u + 1])
+                return np.full(hi - lo, u, dtype=np.int64), nbrs[lo:hi]
             starts, ends = indptr[frontier], indptr[frontier + 1]
             counts = ends - starts
             total = int(counts.sum())
             offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
             return np.repeat(frontier, counts), nbrs[offsets + np.arange(total)]
 
-        found = smallest_shortest_path(ca, cb, expand, lambda h: names[h], size=s.n)
+        found = smallest_shortest_path(ca, cb, expand, lambda h: names[h], size=s.n, bounded=True)
         return names[found].tolist()  # type: ignore[no-any-return]
 
     def projection(self) -> Projection:

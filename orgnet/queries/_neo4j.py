@@ -19,7 +19,7 @@ import numpy as np
 
 from orgnet.errors import NotFound
 from orgnet.graph.neo4j import Neo4jStore
-from orgnet.queries._facts import ChainFacts, Facts, KpiFacts, Projection
+from orgnet.queries._facts import ChainTable, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
 
 __all__ = ["Neo4jEngine"]
@@ -79,7 +79,7 @@ class Neo4jEngine:
 
         return kpi_facts_neo4j(self.store, scope, self.window)
 
-    def chains(self, node_ids: list[str]) -> list[ChainFacts]:
+    def chains(self, node_ids: list[str]) -> ChainTable:
         from orgnet.queries._neo4j_chains import chains_neo4j
 
         return chains_neo4j(self.store, node_ids, self.window)

@@ -5,7 +5,7 @@ household; a matter's raising household or its raiser's household, and the
 matter's assignee), then reads the building, the grid and every area above it
 (``PART_OF*0..``) with the orgs covering each and the people holding roles on
 it or on those orgs. Python shapes the record into the contract's
-:class:`~orgnet.queries._facts.ChainFacts`, as the memory engine does.
+:class:`~orgnet.queries._facts.ChainTable`, every distinct step once.
 
 **Path** — one query in the common case: ``allShortestPaths`` between the two
 nodes, direction ignored, capped at :data:`PATH_CAP` paths; Python picks the
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, LiteralString
 
 from orgnet.errors import InvalidArgument, NotFound
 from orgnet.model import LABELS
-from orgnet.queries._facts import ChainFacts, ChainRow
+from orgnet.queries._facts import ChainTable
 from orgnet.queries._neo4j_coverage import active
 
 if TYPE_CHECKING:
@@ -92,8 +92,8 @@ def _neo4j(store: GraphStore) -> Neo4jStore:
 
 
 def chains_neo4j(store: GraphStore, node_ids: list[str],
-                 window: tuple[str, str] | None = None) -> list[ChainFacts]:
-    """The chain facts of many starts, one query per :data:`CHAIN_BATCH` ids, in the order given.
+                 window: tuple[str, str] | None = None) -> ChainTable:
+    """The chains of many starts, one query per :data:`CHAIN_BATCH` ids, in the order given.
 
     Raises
     ------
@@ -104,8 +104,9 @@ def chains_neo4j(store: GraphStore, node_ids: list[str],
 
     Examples
     --------
-    >>> [row.level for row in chains_neo4j(store, ["H1"])[0].rows]
-    ['household', 'building', 'grid', 'community', 'subdistrict', 'district', 'city']
+    >>> table = chains_neo4j(store, ["H1"])
+    >>> [table.levels[i] for i in (table.first[0], table.up[table.first[0]])]
+    ['household', 'building']
     """
     neo = _neo4j(store)
     found: dict[str, Any] = {}
@@ -114,31 +115,57 @@ def chains_neo4j(store: GraphStore, node_ids: list[str],
         for r in neo.run(CHAIN_QUERY, ids=batch, labels=sorted(LABELS),
                          lo=window[0] if window else None, hi=window[1] if window else None):
             found[r["sid"]] = r
-    return [_chain_of(node_id, found.get(node_id)) for node_id in node_ids]
+    return _table_of(node_ids, found)
 
 
-def _chain_of(node_id: str, r: Any) -> ChainFacts:
-    if r is None:
-        raise NotFound(node_id)
-    label = r["label"]
-    if label not in ("Household", "Person", "Matter"):
-        raise InvalidArgument(
-            f"{node_id!r} is a {label}; a contact chain starts from a Household, Person or Matter"
-        )
-    household = r["household"]
-    assignee = r["assignee"]
-    if household is None:
-        return ChainFacts(node_id, None, assignee, [])
-    rows = [ChainRow("household", household, (), list(r["contacts"]))]
-    if r["building"] is not None:
-        rows.append(ChainRow("building", r["building"], (), list(r["building_people"])))
-        seen: set[str] = set()
+def _table_of(node_ids: list[str], found: dict[str, Any]) -> ChainTable:
+    """The contract's table from the query's records: one step per (kind, node), ``up`` from each walk."""
+    table = ChainTable(list(node_ids), [], [], [], [], [], [], [], [])
+    index: dict[tuple[str, str], int] = {}
+
+    def add(kind: str, level: str, node_id: str, orgs: list[str], people: list[str]) -> tuple[int, bool]:
+        got = index.get((kind, node_id))
+        if got is not None:
+            return got, False
+        index[(kind, node_id)] = j = len(table.levels)
+        table.levels.append(level)
+        table.node_ids.append(node_id)
+        table.orgs.append(sorted(set(orgs)))
+        table.people.append(sorted(set(people)))
+        table.up.append(-1)
+        return j, True
+
+    for node_id in node_ids:
+        r = found.get(node_id)
+        if r is None:
+            raise NotFound(node_id)
+        label = r["label"]
+        if label not in ("Household", "Person", "Matter"):
+            raise InvalidArgument(
+                f"{node_id!r} is a {label}; a contact chain starts from a Household, Person or Matter"
+            )
+        household = r["household"]
+        table.households.append(household)
+        table.assignees.append(r["assignee"])
+        if household is None:
+            table.first.append(-1)
+            continue
+        h, new = add("household", "household", household, [], r["contacts"])
+        table.first.append(h)
+        if not new or r["building"] is None:
+            continue
+        b, new = add("building", "building", r["building"], [], r["building_people"])
+        table.up[h] = b
+        if not new:
+            continue
+        below = b
         for _, area, level, orgs, people in sorted(r["areas"], key=lambda a: a[0]):
-            if area in seen:  # a PART_OF cycle: stop where the walk would repeat
+            a, new = add("area", level, area, orgs, people)
+            table.up[below] = a
+            if not new:  # walked up from here already (by another start, or a PART_OF cycle closes)
                 break
-            seen.add(area)
-            rows.append(ChainRow(level, area, list(orgs), list(people)))
-    return ChainFacts(node_id, household, assignee, rows)
+            below = a
+    return table
 
 
 def path_neo4j(store: GraphStore, a: str, b: str) -> list[str]:

@@ -27,8 +27,13 @@ Expand = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 def _unique(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (by sorting: this numpy's ``np.unique`` hashes, far slower on big arrays)."""
+    if len(values) < 2:
+        return values
     out = np.sort(values)
-    return out[np.concatenate([[True], out[1:] != out[:-1]])] if len(out) else out
+    keep = np.empty(len(out), dtype=bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
 
 
 _POOL = threading.local()
@@ -67,7 +72,7 @@ class _Side:
 
 
 def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.ndarray], np.ndarray],
-                           size: int = 0) -> list[int]:
+                           size: int = 0, *, bounded: bool = False) -> list[int]:
     """The lexicographically smallest shortest path from ``a`` to ``b``, direction ignored.
 
     Parameters
@@ -80,6 +85,9 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
         ``key(handles)`` returns sortable keys (the ids) of handles, to pick the smallest.
     size : int
         A bound on the handles (arrays grow past it when needed).
+    bounded : bool
+        Every handle ``expand`` returns is below ``size`` (the memory engine's codes): the
+        arrays never grow, and the search skips looking for a larger handle in each layer.
 
     Returns
     -------
@@ -101,23 +109,24 @@ def smallest_shortest_path(a: int, b: int, expand: Expand, key: Callable[[np.nda
     dist_a, dist_b, pooled_mark = _scratch(size)
     sa, sb = _Side(a, dist_a), _Side(b, dist_b)
     try:
-        return _search(a, b, sa, sb, expand, key, pooled_mark)
+        return _search(a, b, sa, sb, expand, key, pooled_mark, bounded)
     finally:
         sa.reset()
         sb.reset()
 
 
 def _search(a: int, b: int, sa: _Side, sb: _Side, expand: Expand, key: Callable[[np.ndarray], np.ndarray],
-            pooled_mark: np.ndarray) -> list[int]:
+            pooled_mark: np.ndarray, bounded: bool) -> list[int]:
     middle = np.zeros(0, dtype=np.int64)
     while not len(middle):
         side, other = (sa, sb) if len(sa.frontier) <= len(sb.frontier) else (sb, sa)
         if not len(side.frontier):
             return []
         src, dst = expand(side.frontier)
-        top = int(max(dst.max(initial=-1), src.max(initial=-1))) + 1
-        side.grow(top)
-        other.grow(top)
+        if not bounded:
+            top = int(max(dst.max(initial=-1), src.max(initial=-1))) + 1
+            side.grow(top)
+            other.grow(top)
         side.pairs.append((src, dst))
         new = _unique(dst[side.dist[dst] < 0])
         side.depth += 1

@@ -14,9 +14,10 @@ every step has someone.
 over every relationship, direction ignored; among the shortest, the one whose
 id sequence is lexicographically smallest; ``[]`` when none exists.
 
-Each engine gives the chain's facts (:class:`~orgnet.queries._facts.ChainFacts`:
-the embedded engine by parent-array lookups for all the ids at once, Neo4j in one
-query per 5,000 ids); this module assembles them. Paths come from one routine,
+Each engine gives the chains as one table, every distinct step once
+(:class:`~orgnet.queries._facts.ChainTable`: the embedded engine by parent-array
+lookups for all the ids at once, Neo4j in one query per 5,000 ids); this module
+builds one model per distinct step and walks each step's way up once. Paths come from one routine,
 :func:`orgnet.queries._paths.smallest_shortest_path`, a bidirectional
 breadth-first search over each engine's neighbour callback that then steps
 greedily to the smallest id one layer closer.
@@ -24,8 +25,11 @@ greedily to the smallest id one layer closer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final, TypeVar
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -33,7 +37,7 @@ from pydantic import BaseModel, Field
 from orgnet.labels import LEVEL_LABELS
 from orgnet.queries._args import check_id, check_ids, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._facts import ChainFacts
+from orgnet.queries._facts import ChainTable
 from orgnet.queries._window import window
 
 if TYPE_CHECKING:
@@ -150,7 +154,7 @@ def contact_chain(store: GraphStore, node_id: str, year: int | None = None) -> C
     node_id = check_id("node_id", node_id)
     year = check_year(year)
     eng = engine(store).as_of(window(year))
-    chain = assemble(eng.chains([node_id])[0])
+    chain = assemble(eng.chains([node_id]))[0]
     wanted = frozenset(s.node_id for s in chain.steps) | frozenset(o for s in chain.steps for o in s.orgs)
     chain.names = {k: name for k, (_, name) in sorted(eng.node_info(wanted).items()) if name}
     return chain
@@ -181,9 +185,8 @@ def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None 
     year = check_year(year)
     if not ids:
         return []
-    facts = engine(store).as_of(window(year)).chains(ids)  # kept alive while ``shared`` is keyed by id()
-    shared: dict[int, ChainStep] = {}
-    return [assemble(f, shared) for f in facts]
+    with _collector_paused():
+        return assemble(engine(store).as_of(window(year)).chains(ids))
 
 
 def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
@@ -213,39 +216,148 @@ def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
     return engine(store).path(a, b)
 
 
-def assemble(facts: ChainFacts, shared: dict[int, ChainStep] | None = None) -> Chain:
-    """Build a :class:`Chain` from an engine's facts: ids sorted and distinct, the broken step found.
+def assemble(table: ChainTable) -> list[Chain]:
+    """The :class:`Chain` models of an engine's table, in the order asked.
 
-    The values come from the store, already valid: the models are built without
-    validation (20x faster, which counts for 10,000 chains at once). With ``shared``,
-    a step row the engine hands out for many chains (a building, a grid and what is
-    above it) becomes one :class:`ChainStep` object in all of them.
+    Every distinct step becomes one :class:`ChainStep` (shared by the chains that pass
+    through it, as the table shares it); the steps above a node are walked once per
+    node, not per chain. The values come from the store, already valid: the models are
+    built without validation, their slots set directly (as ``model_construct`` does,
+    written out in the loop: this is the cost of 10,000 chains).
     """
-    steps = []
-    for r in facts.rows:
-        step = shared.get(id(r)) if shared is not None else None
-        if step is None:
-            step = _built(ChainStep, level=r.level, node_id=r.node_id,
-                          orgs=sorted(set(r.orgs)) if r.orgs else [],
-                          people=sorted(set(r.people)) if r.people else [])
-            if shared is not None:
-                shared[id(r)] = step
-        steps.append(step)
-    broken = next((s.level for s in steps if not s.people), None)
-    if facts.household is None:
-        broken = "household"
-    return _built(Chain, start_id=facts.start_id, household_id=facts.household, steps=steps,
-                  broken_at=broken, assignee_id=facts.assignee, names={})
+    levels, node_ids, orgs, people, up = table.levels, table.node_ids, table.orgs, table.people, table.up
+    made: list[ChainStep | None] = [None] * len(levels)
+    new, set_dict, set_fields, set_extra, set_private = _new, _set_dict, _set_fields, _set_extra, _set_private
+    step_fields, chain_fields = _STEP_FIELDS, _CHAIN_FIELDS
+
+    def step(j: int) -> ChainStep:
+        got = made[j]
+        if got is None:
+            got = made[j] = new(ChainStep)
+            set_dict(got, {"level": levels[j], "node_id": node_ids[j], "orgs": orgs[j][:], "people": people[j][:]})
+            set_fields(got, step_fields)
+            set_extra(got, None)
+            set_private(got, None)
+        return got
+
+    top: tuple[list[ChainStep], str | None] = ([], None)
+    clean: dict[int, tuple[list[ChainStep], str | None]] = {}
+    """Step -> the walk up from it and its first level with nobody, for walks that end at the top."""
+
+    def walk(j: int) -> tuple[list[ChainStep], str | None]:
+        above = up[j]
+        got = clean.get(above) if above >= 0 else top  # (``j`` itself is not in ``clean`` yet)
+        if got is not None:  # the common case: one step below a walk already made (or the top)
+            here = step(j)
+            rest, broken = got
+            clean[j] = got = ([here, *rest], broken if people[j] else levels[j])
+            return got
+        path: list[int] = []
+        seen: set[int] = set()
+        while j >= 0 and j not in clean and j not in seen:
+            seen.add(j)
+            path.append(j)
+            j = up[j]
+        if j >= 0 and j not in clean:  # a cycle: the walk stops where it would repeat (kept out of ``clean``)
+            return [step(i) for i in path], next((levels[i] for i in path if not people[i]), None)
+        rest, broken = clean[j] if j >= 0 else ([], None)
+        for i in reversed(path):
+            rest = [step(i), *rest]
+            if not people[i]:
+                broken = levels[i]
+            clean[i] = (rest, broken)
+        return rest, broken
+
+    tails: dict[int, tuple[ChainStep | None, list[ChainStep], str | None]] = {}
+    """Step above a household -> that step, the walk above it, and the first level with nobody."""
+
+    def tail(j: int) -> tuple[ChainStep | None, list[ChainStep], str | None]:
+        got: tuple[ChainStep | None, list[ChainStep], str | None]
+        above = up[j]
+        if above < 0:
+            got = tails[j] = (step(j), [], None if people[j] else levels[j])
+            return got
+        if above not in clean and above != j:
+            walk(above)
+        rest = clean.get(above)
+        if rest is None:  # a cycle through ``j``: its own walk, which stops where it would repeat
+            got = tails[j] = (None, *walk(j))
+        else:  # the walk from ``above`` ends at the top, so it cannot pass through ``j``
+            got = tails[j] = (step(j), rest[0], rest[1] if people[j] else levels[j])
+        return got
+
+    out: list[Chain] = []
+    append = out.append
+    for start, household, assignee, f in zip(table.start_ids, table.households, table.assignees, table.first):
+        chain = new(Chain)
+        if f < 0:
+            set_dict(chain, {"start_id": start, "household_id": None, "steps": [], "broken_at": "household",
+                             "assignee_id": assignee, "names": {}})
+        else:
+            home = made[f]
+            if home is None:
+                home = made[f] = new(ChainStep)
+                set_dict(home, {"level": levels[f], "node_id": node_ids[f], "orgs": orgs[f][:],
+                                "people": people[f][:]})
+                set_fields(home, step_fields)
+                set_extra(home, None)
+                set_private(home, None)
+            b = up[f]
+            if b < 0:
+                steps, broken = [home], None
+            else:
+                here, rest, broken = tails.get(b) or tail(b)
+                steps = [home, here, *rest] if here is not None else [home, *rest]
+            set_dict(chain, {"start_id": start, "household_id": household, "steps": steps,
+                             "broken_at": broken if people[f] else "household", "assignee_id": assignee,
+                             "names": {}})
+        set_fields(chain, chain_fields)
+        set_extra(chain, None)
+        set_private(chain, None)
+        append(chain)
+    return out
 
 
-_T = TypeVar("_T", bound=BaseModel)
+_PAUSE_LOCK = threading.Lock()
+_pausing = 0
+"""How many threads are inside :func:`_collector_paused`; the first in turns the collector off
+and the last out turns it back on (when it was on), so threads do not undo each other."""
+_was_enabled = False
 
 
-def _built(cls: type[_T], **values: object) -> _T:
-    """A pydantic model from values known to be valid, every field given (as ``model_construct``, cheaper)."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while many models are built.
+
+    Each model is a few new containers (the model, its dict, its lists); building
+    tens of thousands of them runs the collector a hundred times over objects that
+    are all alive, which cost a third of building 10,000 chains (measured, see
+    ``benchmarks/RESULTS.md``). Nothing built here forms a cycle; reference counting
+    still frees everything at once.
+    """
+    global _pausing, _was_enabled
+    with _PAUSE_LOCK:
+        if _pausing == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pausing += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _pausing -= 1
+            if _pausing == 0 and _was_enabled:
+                gc.enable()
+
+
+_STEP_FIELDS: Final[set[str]] = set(ChainStep.model_fields)
+_CHAIN_FIELDS: Final[set[str]] = set(Chain.model_fields)
+"""Every field is given, so every model of a kind shares one fields-set (pydantic only adds to it,
+and only names already in it)."""
+
+# the slots of a pydantic model, set directly (what ``model_construct`` does, without its checks)
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
