@@ -336,14 +336,16 @@ class State:
     def has_in(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
         """Code -> has an incoming relationship of a type (``where``: only those rows)."""
         r = self.rel(rel_type)
-        dst = r.dst if where is None else r.dst[where]
-        return np.bincount(dst, minlength=self.n)[: self.n] > 0
+        out = np.zeros(self.n, dtype=bool)
+        out[r.dst if where is None else r.dst[where]] = True
+        return out
 
     def has_out(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
         """Code -> has an outgoing relationship of a type (``where``: only those rows)."""
         r = self.rel(rel_type)
-        src = r.src if where is None else r.src[where]
-        return np.bincount(src, minlength=self.n)[: self.n] > 0
+        out = np.zeros(self.n, dtype=bool)
+        out[r.src if where is None else r.src[where]] = True
+        return out
 
     def in_csr(self, rel_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Incoming relationships of a type in CSR form: (indptr, starts, row numbers)."""

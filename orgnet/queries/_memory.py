@@ -251,7 +251,7 @@ class MemoryEngine:
         return out
 
     def node_count(self) -> int:
-        return int((self.s.label >= 0).sum())
+        return self.s.cached("node_count", lambda: int((self.s.label >= 0).sum()))  # type: ignore[no-any-return]
 
     def registration_years(self) -> list[int]:
         r = self.s.rel("REGISTERED_WITH")
@@ -378,15 +378,13 @@ class MemoryEngine:
         vocab = self._area_vocab()[0]
         if not len(orgs):
             return RuleFacts(vocab, _EMPTY, np.zeros(1, dtype=np.int64), _EMPTY, _EMPTY.astype(object), _EMPTY)
-        parent = s.out1("UNDER")
-        is_org = s.label_mask("Org")
-        parent = np.where((parent >= 0) & is_org[np.maximum(parent, 0)], parent, -1)
-        covers = s.out1("COVERS")
-        city = np.zeros(s.n, dtype=bool)
-        city[self._areas_of_level("city")] = True
-        root = (parent[orgs] < 0) & (covers[orgs] >= 0) & city[np.maximum(covers[orgs], 0)]
+        parent = s.out1("UNDER")[orgs]
+        parent = np.where((parent >= 0) & s.label_mask("Org")[np.maximum(parent, 0)], parent, -1)
+        covers = s.out1("COVERS")[orgs]
+        city = np.isin(covers, self._areas_of_level("city"))
+        root = (parent < 0) & (covers >= 0) & city
         # pointer doubling over the orgs alone (row numbers, not codes): ok = some ancestor is a root
-        up = _take(s.rows("Org"), parent[orgs])
+        up = _take(s.rows("Org"), parent)
         ok = root.copy()
         anc = up
         for _ in range(max(1, int(np.ceil(np.log2(len(orgs) + 1))) + 1)):
@@ -397,7 +395,7 @@ class MemoryEngine:
             anc = nxt
             if not (anc >= 0).any():
                 break
-        cov = self._anchor_pos(covers[orgs])
+        cov = self._anchor_pos(covers)
         loc = self._anchor_pos(_take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[orgs]))
         low, high = np.minimum(cov, loc), np.maximum(cov, loc)
         low = np.where(low < 0, high, low)  # one anchor when the other is none

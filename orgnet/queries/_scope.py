@@ -59,6 +59,7 @@ class AreaTree:
         self._up_pos: dict[str, np.ndarray] = {}
         self._pos: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._acyclic: bool | None = None
+        self._of_level: dict[str, list[str]] = {}
 
     @property
     def index(self) -> dict[str, int]:
@@ -80,11 +81,51 @@ class AreaTree:
         """Position -> position of its area of ``level`` (:meth:`ancestors`), ``-1`` for none."""
         hit = self._up_pos.get(level)
         if hit is None:
-            index, up = self.index, self.ancestors(level)
-            hit = np.fromiter(((-1 if (t := up.get(a)) is None else index[t]) for a in self.areas),
-                              dtype=np.int64, count=len(self.areas))
+            hit = self._up_positions_acyclic(level) if self._acyclic is not False else None
+            if hit is None:
+                index, up = self.index, self.ancestors(level)
+                hit = np.fromiter(((-1 if (t := up.get(a)) is None else index[t]) for a in self.areas),
+                                  dtype=np.int64, count=len(self.areas))
             self._up_pos[level] = hit
         return hit
+
+    def _up_positions_acyclic(self, level: str) -> np.ndarray | None:
+        """:meth:`up_positions` climbing all areas at once; None on a PART_OF cycle."""
+        index = self.index
+        m = len(self.areas)
+        parent = np.fromiter((index.get(p, -1) if p is not None else -1 for _, p in self.areas.values()),
+                             dtype=np.int64, count=m)
+        own = np.fromiter((lvl == level for lvl, _ in self.areas.values()), dtype=bool, count=m)
+        mine = np.where(own, np.arange(m, dtype=np.int64), -1)
+        found = mine.copy()
+        above = parent
+        for step in range(m + 1):  # one step up per round: the nearest area of the level at or above
+            climbing = above >= 0
+            if not climbing.any():
+                return found
+            if step == 64 and self._has_cycle(parent):  # deeper than any real hierarchy: check once
+                break
+            take = climbing & (found < 0)
+            found[take] = mine[above[take]]
+            above = np.where(climbing, parent[np.maximum(above, 0)], -1)
+        self._acyclic = False
+        return None
+
+    @staticmethod
+    def _has_cycle(parent: np.ndarray) -> bool:
+        """Whether following ``parent`` from some position comes back to it."""
+        state = np.zeros(len(parent), dtype=np.int8)  # 0 new, 1 on the current walk, 2 done
+        for start in range(len(parent)):
+            walk = []
+            node = start
+            while node >= 0 and state[node] == 0:
+                state[node] = 1
+                walk.append(node)
+                node = int(parent[node])
+            if node >= 0 and state[node] == 1:
+                return True
+            state[walk] = 2
+        return False
 
     def level(self, area: str) -> str | None:
         hit = self.areas.get(area)
@@ -168,7 +209,11 @@ class AreaTree:
         return frozenset(out)
 
     def of_level(self, level: str) -> list[str]:
-        return sorted(a for a, (lvl, _) in self.areas.items() if lvl == level)
+        """The areas of ``level``, sorted (a new list each call)."""
+        hit = self._of_level.get(level)
+        if hit is None:
+            hit = self._of_level[level] = sorted(a for a, (lvl, _) in self.areas.items() if lvl == level)
+        return list(hit)
 
 
 def in_scope(anchors: Iterable[str], scope: frozenset[str] | None) -> bool:
