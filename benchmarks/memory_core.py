@@ -48,6 +48,19 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
+def timed_cpu(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, float, Any]:
+    """Best wall and best CPU (process) time of ``repeat`` calls, and the last answer.
+
+    CPU time is the steadier figure on a shared machine: another process's load stretches wall time.
+    """
+    wall, cpu, out = float("inf"), float("inf"), None
+    for _ in range(repeat):
+        w, c = time.perf_counter(), time.process_time()
+        out = fn()
+        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
+    return wall, cpu, out
+
+
 class TimedStore(MemoryStore):
     """A memory store that records how long its own ``apply`` took."""
 
@@ -101,21 +114,29 @@ def main() -> None:
     nodes = int((store.state().label >= 0).sum())
     print(f"nodes {nodes:,}, relationships {sum(len(r) for r in store.state().rels.values()):,}")
 
-    t_base, base = timed(lambda: household_rule_numpy(store))
-    t_base2, _ = timed(lambda: household_rule_numpy(store))
-    t_base = min(t_base, t_base2)
-    print(f"baseline numpy household rule: {t_base:.4f} s (checked {base[0]:,}, gaps {base[1]:,})")
-    t_cov_cold, cov = timed(lambda: net.coverage(2023))
-    t_cov, cov = timed(lambda: net.coverage(2023))
+    # coverage and kpis: the first call builds the state's derived arrays (anchors, groups, parsed
+    # dates), the next ones reuse them and compute every rule's gaps again (best of 5)
+    t_base, c_base, base = timed_cpu(lambda: household_rule_numpy(store), repeat=5)
+    print(f"baseline numpy household rule: {t_base:.4f} s, cpu {c_base:.4f} s "
+          f"(checked {base[0]:,}, gaps {base[1]:,})")
+    t_cov_cold, c_cov_cold, cov = timed_cpu(lambda: net.coverage(2023))
+    t_cov, c_cov, cov = timed_cpu(lambda: net.coverage(2023), repeat=5)
     hc = cov.rules["household_contact"]
-    print(f"coverage(2023): first {t_cov_cold:.3f} s, again {t_cov:.3f} s (x{t_cov / t_base:.1f} the baseline); "
-          f"household_contact {hc.checked:,} checked, {len(hc.gaps):,} gaps")
-    t_kpi, _ = timed(lambda: net.kpis(2023))
-    print(f"kpis(2023): {t_kpi:.3f} s (x{t_kpi / t_base:.1f} the baseline)")
+    print(f"coverage(2023): first {t_cov_cold:.3f} s (cpu {c_cov_cold:.3f} s); again {t_cov:.3f} s "
+          f"(cpu {c_cov:.3f} s), target < 0.15 s; x{t_cov / t_base:.1f} the baseline wall "
+          f"(x{c_cov / c_base:.1f} cpu), target < 10x; household_contact {hc.checked:,} checked, "
+          f"{len(hc.gaps):,} gaps")
+    t_kpi_cold, c_kpi_cold, _ = timed_cpu(lambda: net.kpis(2023))
+    t_kpi, c_kpi, _ = timed_cpu(lambda: net.kpis(2023), repeat=5)
+    print(f"kpis(2023): first {t_kpi_cold:.3f} s (cpu {c_kpi_cold:.3f} s); again {t_kpi:.3f} s "
+          f"(cpu {c_kpi:.3f} s), target < 0.15 s; x{t_kpi / t_base:.1f} the baseline wall "
+          f"(x{c_kpi / c_base:.1f} cpu), target < 10x")
     district = sorted(cov.by_district)[0] if cov.by_district else None
     if district:
-        t, _ = timed(lambda: net.coverage(2023, area=district))
-        print(f"coverage(2023, area={district}): {t:.3f} s")
+        t, c, _ = timed_cpu(lambda: net.coverage(2023, area=district), repeat=5)
+        print(f"coverage(2023, area={district}): {t:.3f} s (cpu {c:.3f} s), target < 0.15 s")
+        t, c, _ = timed_cpu(lambda: net.kpis(2023, area=district), repeat=5)
+        print(f"kpis(2023, area={district}): {t:.3f} s (cpu {c:.3f} s), target < 0.15 s")
 
     households = store.ids("Household")
     step = max(1, len(households) // args.chains)
