@@ -180,11 +180,22 @@ class RuleFacts(Sequence[Facts]):
         return self._row(i, tuple(sorted(self.gap_ids[self.gap_row == i].tolist())))
 
     def __iter__(self) -> Iterator[Facts]:
-        order = np.argsort(self.gap_row, kind="stable")
-        ids = self.gap_ids[order].tolist()
+        vocab = self.vocab.tolist()
+        anchors, ptr, checked = self.anchors.tolist(), self.anchor_ptr.tolist(), self.checked.tolist()
+        ids = self.gap_ids[np.argsort(self.gap_row, kind="stable")].tolist()
         bounds = np.concatenate([[0], np.cumsum(self.gaps_per_row)]).tolist()
-        for i in range(len(self)):
-            yield self._row(i, tuple(sorted(ids[bounds[i]:bounds[i + 1]])))
+        general = self.owned is not None and self.gap_ptr is not None and self.gap_anchors is not None
+        owned = self.owned.tolist() if general and self.owned is not None else []
+        gap_ptr = self.gap_ptr.tolist() if general and self.gap_ptr is not None else []
+        gap_anchors = self.gap_anchors.tolist() if general and self.gap_anchors is not None else []
+        for i in range(len(checked)):
+            gaps = ids[bounds[i]:bounds[i + 1]]
+            if len(gaps) > 1:
+                gaps.sort()
+            yield Facts(
+                tuple([vocab[a] for a in anchors[ptr[i]:ptr[i + 1]]]), checked[i], tuple(gaps),
+                None if not general or owned[i] else tuple([vocab[a] for a in gap_anchors[gap_ptr[i]:gap_ptr[i + 1]]]),
+            )
 
     def __repr__(self) -> str:
         return f"RuleFacts(rows={len(self)}, gaps={len(self.gap_ids)})"

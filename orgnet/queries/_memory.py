@@ -366,10 +366,43 @@ class MemoryEngine:
 
         anchor_ptr, anchors = entries(np.ones(len(rows), dtype=bool))
         gap_ptr, gap_anchors = entries(~ok)
-        gap_row = unique_ints(row[~ok])
-        return RuleFacts(vocab, np.ones(n, dtype=np.int64), anchor_ptr, anchors,
-                         self._names()[subjects[gap_row]], gap_row, owned=np.zeros(n, dtype=bool),
-                         gap_ptr=gap_ptr, gap_anchors=gap_anchors, unique_gaps=True)
+        is_gap = np.zeros(n, dtype=bool)
+        is_gap[row[~ok]] = True
+        # the common case, one community (gap anchors then none or that one): one row per
+        # (community, gap, gap anchor) as a group; a subject of several communities is its own row
+        n_anchors, n_gap_anchors = np.diff(anchor_ptr), np.diff(gap_ptr)
+        simple = (n_anchors == 1) & (n_gap_anchors <= 1)
+        key = (anchors[anchor_ptr[:-1][simple]] * 2 + is_gap[simple]) * 2 + (n_gap_anchors[simple] == 1)
+        size = 4 * v
+        counts = np.bincount(key, minlength=size)
+        present = np.flatnonzero(counts)
+        group_of = np.full(size, -1, dtype=np.int64)
+        group_of[present] = np.arange(len(present), dtype=np.int64)
+        g = len(present)
+        complex_ = np.flatnonzero(~simple)
+        new_row = np.empty(n, dtype=np.int64)
+        new_row[simple] = group_of[key]
+        new_row[complex_] = g + np.arange(len(complex_), dtype=np.int64)
+
+        def regroup(ptr: np.ndarray, values: np.ndarray, group_values: np.ndarray,
+                    group_lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Entries of the groups, then of the other subjects in order: (ptr, values)."""
+            lengths = np.diff(ptr)
+            keep = np.repeat(~simple, lengths)
+            out_ptr = np.zeros(g + len(complex_) + 1, dtype=np.int64)
+            np.cumsum(np.concatenate([group_lengths, lengths[complex_]]), out=out_ptr[1:])
+            return out_ptr, np.concatenate([group_values[group_lengths > 0], values[keep]])
+
+        group_anchor = present // 4
+        has_gap_anchor = (present % 2).astype(np.int64)
+        new_anchor_ptr, new_anchors = regroup(anchor_ptr, anchors, group_anchor, np.ones(g, dtype=np.int64))
+        new_gap_ptr, new_gap_anchors = regroup(gap_ptr, gap_anchors, group_anchor, has_gap_anchor)
+        gap_subjects = np.flatnonzero(is_gap)
+        rows_total = g + len(complex_)
+        return RuleFacts(vocab, np.concatenate([counts[present], np.ones(len(complex_), dtype=np.int64)]),
+                         new_anchor_ptr, new_anchors, self._names()[subjects[gap_subjects]], new_row[gap_subjects],
+                         owned=np.zeros(rows_total, dtype=bool), gap_ptr=new_gap_ptr, gap_anchors=new_gap_anchors,
+                         unique_gaps=True)
 
     def _org_chain_table(self) -> RuleFacts:
         """org_chain: one row per org, anchored where it covers and where its unit is."""

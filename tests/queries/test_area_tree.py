@@ -99,6 +99,9 @@ def test_columnar_tally_and_rollup_equal_row_by_row(areas: dict[str, tuple[str, 
             entry = by_area.setdefault(t, [0, 0])
             entry[0] += row.checked
             entry[1] += len(row.gaps) if t in gap_targets else 0
+    table = RuleFacts.from_rows(rows)
+    canonical = [row._replace(gaps=tuple(sorted(row.gaps))) for row in rows]
+    assert list(table) == canonical == [table[i] for i in range(len(table))]
     assert tally(rows, scope) == (checked, sorted(gaps))
     assert tally(RuleFacts.from_rows(rows), scope) == (checked, sorted(gaps))
     got = {a: [c.checked, c.gaps] for a, c in rollup(rows, tree, level, scope).items()}
