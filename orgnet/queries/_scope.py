@@ -169,7 +169,7 @@ class AreaTree:
             self._up[level] = hit
         return hit
 
-    def _ancestors_acyclic(self, level: str) -> dict[str, str | None]| None:
+    def _ancestors_acyclic(self, level: str) -> dict[str, str | None] | None:
         """:meth:`ancestors` in one pass, each area from its parent's answer; None on a PART_OF cycle
         (there the walk from each area decides, and :meth:`ancestors` walks)."""
         areas = self.areas
