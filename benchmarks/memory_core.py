@@ -49,6 +49,19 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
+def timed_cpu(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, float, Any]:
+    """Best wall and best CPU (process) time of ``repeat`` calls, and the last answer.
+
+    CPU time is the steadier figure on a shared machine: another process's load stretches wall time.
+    """
+    wall, cpu, out = float("inf"), float("inf"), None
+    for _ in range(repeat):
+        w, c = time.perf_counter(), time.process_time()
+        out = fn()
+        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
+    return wall, cpu, out
+
+
 class TimedStore(MemoryStore):
     """A memory store that records how long its own ``apply`` took."""
 
@@ -60,8 +73,8 @@ class TimedStore(MemoryStore):
         self.apply_seconds += time.perf_counter() - t
 
 
-def timed_cpu(fn: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
-    """((wall, cpu) seconds, result): CPU time is the steadier figure on a shared machine."""
+def timed_once(fn: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    """((wall, cpu) seconds, result) of one call: CPU time is the steadier figure on a shared machine."""
     t, c = time.perf_counter(), time.process_time()
     out = fn()
     return (time.perf_counter() - t, time.process_time() - c), out
@@ -122,29 +135,37 @@ def main() -> None:
     nodes = int((store.state().label >= 0).sum())
     print(f"nodes {nodes:,}, relationships {sum(len(r) for r in store.state().rels.values()):,}")
 
-    t_base, base = timed(lambda: household_rule_numpy(store))
-    t_base2, _ = timed(lambda: household_rule_numpy(store))
-    t_base = min(t_base, t_base2)
-    print(f"baseline numpy household rule: {t_base:.4f} s (checked {base[0]:,}, gaps {base[1]:,})")
-    t_cov_cold, cov = timed(lambda: net.coverage(2023))
-    t_cov, cov = timed(lambda: net.coverage(2023))
+    # coverage and kpis: the first call builds the state's derived arrays (anchors, groups, parsed
+    # dates), the next ones reuse them and compute every rule's gaps again (best of 5)
+    t_base, c_base, base = timed_cpu(lambda: household_rule_numpy(store), repeat=5)
+    print(f"baseline numpy household rule: {t_base:.4f} s, cpu {c_base:.4f} s "
+          f"(checked {base[0]:,}, gaps {base[1]:,})")
+    t_cov_cold, c_cov_cold, cov = timed_cpu(lambda: net.coverage(2023))
+    t_cov, c_cov, cov = timed_cpu(lambda: net.coverage(2023), repeat=5)
     hc = cov.rules["household_contact"]
-    print(f"coverage(2023): first {t_cov_cold:.3f} s, again {t_cov:.3f} s (x{t_cov / t_base:.1f} the baseline); "
-          f"household_contact {hc.checked:,} checked, {len(hc.gaps):,} gaps")
-    t_kpi, _ = timed(lambda: net.kpis(2023))
-    print(f"kpis(2023): {t_kpi:.3f} s (x{t_kpi / t_base:.1f} the baseline)")
+    print(f"coverage(2023): first {t_cov_cold:.3f} s (cpu {c_cov_cold:.3f} s); again {t_cov:.3f} s "
+          f"(cpu {c_cov:.3f} s), target < 0.15 s; x{t_cov / t_base:.1f} the baseline wall "
+          f"(x{c_cov / c_base:.1f} cpu), target < 10x; household_contact {hc.checked:,} checked, "
+          f"{len(hc.gaps):,} gaps")
+    t_kpi_cold, c_kpi_cold, _ = timed_cpu(lambda: net.kpis(2023))
+    t_kpi, c_kpi, _ = timed_cpu(lambda: net.kpis(2023), repeat=5)
+    print(f"kpis(2023): first {t_kpi_cold:.3f} s (cpu {c_kpi_cold:.3f} s); again {t_kpi:.3f} s "
+          f"(cpu {c_kpi:.3f} s), target < 0.15 s; x{t_kpi / t_base:.1f} the baseline wall "
+          f"(x{c_kpi / c_base:.1f} cpu), target < 10x")
     district = sorted(cov.by_district)[0] if cov.by_district else None
     if district:
-        t, _ = timed(lambda: net.coverage(2023, area=district))
-        print(f"coverage(2023, area={district}): {t:.3f} s")
+        t, c, _ = timed_cpu(lambda: net.coverage(2023, area=district), repeat=5)
+        print(f"coverage(2023, area={district}): {t:.3f} s (cpu {c:.3f} s), target < 0.15 s")
+        t, c, _ = timed_cpu(lambda: net.kpis(2023, area=district), repeat=5)
+        print(f"kpis(2023, area={district}): {t:.3f} s (cpu {c:.3f} s), target < 0.15 s")
 
     households = store.ids("Household")
     step = max(1, len(households) // args.chains)
     sample = households[::step][: args.chains]
     t_base, _ = timed(lambda: chains_numpy(store, sample))
-    (t_cold, c_cold), _ = timed_cpu(lambda: net.contact_chains(sample))
-    (t, c), chains = timed_cpu(lambda: net.contact_chains(sample))
-    (t2, c2), again = timed_cpu(lambda: net.contact_chains(sample))
+    (t_cold, c_cold), _ = timed_once(lambda: net.contact_chains(sample))
+    (t, c), chains = timed_once(lambda: net.contact_chains(sample))
+    (t2, c2), again = timed_once(lambda: net.contact_chains(sample))
     print(f"contact_chains x{len(sample):,} (target < 0.05 s): first {t_cold:.3f} s (cpu {c_cold:.3f} s), "
           f"again {t:.3f} s (cpu {c:.3f} s), a third time {t2:.3f} s (cpu {c2:.3f} s); a list of "
           f"{len(chains):,} Chain models, {len({id(x) for ch in chains for x in ch.steps}):,} distinct ChainStep "
@@ -155,8 +176,8 @@ def main() -> None:
 
     eng = engine(store).as_of(window(None))
     with _collector_paused():
-        (t_tab, c_tab), table = timed_cpu(lambda: eng.chains(sample))
-        (t_asm, c_asm), built = timed_cpu(partial(assemble, table))
+        (t_tab, c_tab), table = timed_once(lambda: eng.chains(sample))
+        (t_asm, c_asm), built = timed_once(partial(assemble, table))
     print(f"  of which the engine's table: {t_tab:.3f} s (cpu {c_tab:.3f} s), building the models: "
           f"{t_asm:.3f} s (cpu {c_asm:.3f} s); equal: {built == chains}")
     del chains, again, built, table
@@ -165,9 +186,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     picks = rng.choice(len(people), size=(args.paths, 2))
     pairs = [(people[a], people[b]) for a, b in picks.tolist()]
-    (t_cold, c_cold), _ = timed_cpu(lambda: net.contact_path(*pairs[0]))
-    (t, c), paths = timed_cpu(lambda: [net.contact_path(a, b) for a, b in pairs])
-    (t2, c2), _ = timed_cpu(lambda: [net.contact_path(a, b) for a, b in pairs])
+    (t_cold, c_cold), _ = timed_once(lambda: net.contact_path(*pairs[0]))
+    (t, c), paths = timed_once(lambda: [net.contact_path(a, b) for a, b in pairs])
+    (t2, c2), _ = timed_once(lambda: [net.contact_path(a, b) for a, b in pairs])
     print(f"contact_path x{len(pairs):,} (target < 0.5 s): {t:.3f} s (cpu {c:.3f} s), again {t2:.3f} s "
           f"(cpu {c2:.3f} s); first call, building the CSR: {t_cold:.3f} s (cpu {c_cold:.3f} s); "
           f"mean length {np.mean([len(p) for p in paths]):.1f}")
@@ -181,8 +202,9 @@ def main() -> None:
         print(f"save file: snapshot: {t_save:.2f} s, {path.stat().st_size / 1e6:,.0f} MB")
         t_open, again = timed(lambda: MemoryStore(path))
         print(f"reopen file: snapshot (memory-mapped): {t_open:.2f} s")
-        t, cov2 = timed(lambda: orgnet.queries.coverage.coverage(again, 2023))
-        print(f"coverage(2023) on the reopened store: {t:.3f} s; equal: {cov2 == cov}")
+        t, c, cov2 = timed_cpu(lambda: orgnet.queries.coverage.coverage(again, 2023))
+        print(f"coverage(2023) on the reopened store (first call: builds every derived array): {t:.3f} s "
+              f"(cpu {c:.3f} s); equal: {cov2 == cov}")
         # the store's own footprint: a fresh process that opens the snapshot and answers coverage
         import subprocess
         import sys

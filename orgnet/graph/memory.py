@@ -115,6 +115,10 @@ class Ids:
         self._names: list[str] = names if names is not None else []
         self._index: dict[str, int] | None = None
         self._lock = threading.Lock()
+        self._array = np.empty(0, dtype=object)
+        """Code -> id for the first ``_filled`` codes, with room to grow: append-only like the ids,
+        so every state's view of it stays true and no state builds it again."""
+        self._filled = 0
 
     def __len__(self) -> int:
         return len(self._names)
@@ -148,6 +152,7 @@ class Ids:
             self._names.extend(new)
             index.update(zip(new, range(start, start + len(new))))
             codes[missing] = self.codes(asked)
+            self.array(len(self._names))  # code the other direction now, not in the next question
         return codes
 
     def name(self, code: int) -> str:
@@ -158,10 +163,28 @@ class Ids:
         return [names[c] for c in codes]
 
     def array(self, n: int) -> np.ndarray:
-        """The first ``n`` ids as an object array (index = code)."""
-        out = np.empty(n, dtype=object)
-        out[:] = self._names[:n]
-        return out
+        """The first ``n`` ids as an object array (index = code), a read-only view kept by the ids.
+
+        Examples
+        --------
+        >>> ids = Ids()
+        >>> _ = ids.add(["a", "b"])
+        >>> ids.array(2).tolist(), ids.array(1).tolist()
+        (['a', 'b'], ['a'])
+        """
+        if self._filled < n:
+            with self._lock:
+                total = len(self._names)
+                if self._filled < min(n, total):
+                    if len(self._array) < total:
+                        grown = np.empty(total + total // 4 + 16, dtype=object)
+                        grown[: self._filled] = self._array[: self._filled]
+                        self._array = grown
+                    self._array[self._filled : total] = self._names[self._filled : total]
+                    self._filled = total
+        view = self._array[:n]
+        view.flags.writeable = False
+        return view
 
 
 class NodeTable:
@@ -313,14 +336,16 @@ class State:
     def has_in(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
         """Code -> has an incoming relationship of a type (``where``: only those rows)."""
         r = self.rel(rel_type)
-        dst = r.dst if where is None else r.dst[where]
-        return np.bincount(dst, minlength=self.n)[: self.n] > 0
+        out = np.zeros(self.n, dtype=bool)
+        out[r.dst if where is None else r.dst[where]] = True
+        return out
 
     def has_out(self, rel_type: str, where: np.ndarray | None = None) -> np.ndarray:
         """Code -> has an outgoing relationship of a type (``where``: only those rows)."""
         r = self.rel(rel_type)
-        src = r.src if where is None else r.src[where]
-        return np.bincount(src, minlength=self.n)[: self.n] > 0
+        out = np.zeros(self.n, dtype=bool)
+        out[r.src if where is None else r.src[where]] = True
+        return out
 
     def in_csr(self, rel_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Incoming relationships of a type in CSR form: (indptr, starts, row numbers)."""

@@ -12,20 +12,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from orgnet.errors import NotFound
 from orgnet.graph.memory import State, unique_ints, unique_pairs
 from orgnet.model import REGISTRATION_UNIT_CATEGORIES
-from orgnet.queries._facts import ChainTable, Facts, KpiFacts, Projection
+from orgnet.queries._facts import ChainTable, KpiFacts, Projection, RuleFacts, RuleRows, iso_times
 from orgnet.queries._paths import smallest_shortest_path
 
 if TYPE_CHECKING:
     from orgnet.graph.memory import MemoryStore
 
 __all__ = ["MemoryEngine"]
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class _Groups(NamedTuple):
+    """A rule's subjects grouped by anchor: ``row[i]`` is the group of ``subjects[i]``; per group,
+    its anchor's vocabulary position (-1: none) and how many subjects it holds."""
+
+    subjects: np.ndarray
+    row: np.ndarray
+    anchor: np.ndarray
+    checked: np.ndarray
 
 
 def _gather(indptr: np.ndarray, values: np.ndarray, nodes: np.ndarray) -> list[np.ndarray]:
@@ -111,61 +124,75 @@ class MemoryEngine:
         """Code -> an org's area: the one it COVERS, else its unit's (-1 for none)."""
         def build() -> np.ndarray:
             s = self.s
-            covers = s.out1("COVERS")
-            located = s.out1("LOCATED_IN")
-            unit_area = _take(located, s.out1("OF_UNIT"))
-            return np.where(covers >= 0, covers, unit_area)
+            out = np.full(s.n, -1, dtype=np.int64)
+            # only a start of COVERS or OF_UNIT has one: work on those codes, not on every node
+            codes = unique_ints(np.concatenate([s.rel("COVERS").src, s.rel("OF_UNIT").src]))
+            covers = s.out1("COVERS")[codes]
+            unit_area = _take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[codes])
+            out[codes] = np.where(covers >= 0, covers, unit_area)
+            return out
         return self.s.cached("org_area", build)  # type: ignore[no-any-return]
 
     def person_anchor(self) -> np.ndarray:
         """Code -> a person's anchor: their household's grid (-1 when it has none); without a
-        household, their org's area, else their unit's."""
+        household, their org's area, else their unit's (-1 for other nodes)."""
         def build() -> np.ndarray:
             s = self.s
-            household = self._of_label(s.out1("LIVES_IN"), "Household")
+            people = s.nodes["Person"].codes
+            household = self._of_label(s.out1("LIVES_IN")[people], "Household")
             home = _take(self.household_grid(), household)
-            org = _take(self.org_area(), s.out1("BELONGS_TO"))
-            unit = _take(s.out1("LOCATED_IN"), s.out1("WORKS_AT"))
-            return np.where(household >= 0, home, np.where(org >= 0, org, unit))
+            org = _take(self.org_area(), s.out1("BELONGS_TO")[people])
+            unit = _take(s.out1("LOCATED_IN"), s.out1("WORKS_AT")[people])
+            out = np.full(s.n, -1, dtype=np.int64)
+            out[people] = np.where(household >= 0, home, np.where(org >= 0, org, unit))
+            return out
         return self.s.cached("person_anchor", build)  # type: ignore[no-any-return]
 
-    def _grouped(self, anchors: np.ndarray, subjects: np.ndarray, gap: np.ndarray) -> list[Facts]:
-        """One Facts row per anchor (``-1``: no anchor) with its sorted gap ids, by anchor id."""
-        if not len(subjects):
-            return []
-        names = self._names()
-        shifted = anchors + 1  # -1 (no anchor) -> 0
-        checked = np.bincount(shifted, minlength=self.s.n + 1)
-        present = np.flatnonzero(checked)
-        gap_anchor = shifted[gap]
-        order = np.argsort(gap_anchor, kind="stable")
-        gap_sorted = gap_anchor[order]
-        gap_names = names[subjects[gap][order]].tolist()
-        lo = np.searchsorted(gap_sorted, present, side="left").tolist()
-        hi = np.searchsorted(gap_sorted, present, side="right").tolist()
-        rows = []
-        for i, a in enumerate(present.tolist()):
-            gaps = gap_names[lo[i] : hi[i]]
-            gaps.sort()
-            rows.append(Facts((names[a - 1],) if a > 0 else (), int(checked[a]), tuple(gaps)))
-        rows.sort(key=lambda f: f.anchors[0] if f.anchors else "")
-        return rows
+    def _area_vocab(self) -> tuple[np.ndarray, np.ndarray]:
+        """The anchors' vocabulary: every area id, sorted; and code -> its position there (-1: not an area)."""
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            s = self.s
+            areas = s.nodes["Area"].codes
+            ids = self._names()[areas]
+            order = np.argsort(ids, kind="stable")
+            pos = np.full(s.n, -1, dtype=np.int64)
+            pos[areas[order]] = np.arange(len(areas), dtype=np.int64)
+            return ids[order], pos
+        return self.s.cached("area_vocab", build)  # type: ignore[no-any-return]
 
-    def _rows_by_anchor_sets(self, anchor_sets: list[tuple[str, ...]], gap_sets: list[tuple[str, ...] | None],
-                             subjects: list[str], gap: list[bool]) -> list[Facts]:
-        """Group subjects that share their anchors (and gap anchors): the rollup sees the same counts."""
-        groups: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[Any]] = {}
-        for anchors, gap_anchors, subject, bad in zip(anchor_sets, gap_sets, subjects, gap):
-            entry = groups.get((anchors, gap_anchors))
-            if entry is None:
-                entry = groups[(anchors, gap_anchors)] = [0, []]
-            entry[0] += 1
-            if bad:
-                entry[1].append(subject)
-        return sorted(
-            Facts(anchors, n, tuple(sorted(gaps)), gap_anchors)
-            for (anchors, gap_anchors), (n, gaps) in groups.items()
-        )
+    def _anchor_pos(self, anchors: np.ndarray) -> np.ndarray:
+        """Anchor codes -> vocabulary positions, -1 for none. A node that is not an area counts as no
+        anchor: no scope holds it and no rollup reaches it either way."""
+        pos = self._area_vocab()[1]
+        return np.where(anchors >= 0, pos[np.maximum(anchors, 0)], -1)
+
+    def _groups(self, kind: str, subjects_and_anchors: Callable[[], tuple[np.ndarray, np.ndarray]]) -> _Groups:
+        """A rule's subjects grouped by anchor, kept on the state: they do not depend on the year or
+        on the dated relationships (a write makes a new state, which builds them again)."""
+        def build() -> _Groups:
+            subjects, anchors = subjects_and_anchors()
+            shifted = self._anchor_pos(anchors) + 1
+            size = len(self._area_vocab()[0]) + 1
+            counts = np.bincount(shifted, minlength=size)
+            present = np.flatnonzero(counts)
+            remap = np.full(size, -1, dtype=np.int64)
+            remap[present] = np.arange(len(present), dtype=np.int64)
+            return _Groups(subjects, remap[shifted], present - 1, counts[present])
+        return self.s.cached(("groups", kind), build)  # type: ignore[no-any-return]
+
+    def _table(self, groups: _Groups, ok: np.ndarray) -> RuleFacts:
+        """One row per anchor (and one for the subjects without), the gaps being the subjects not ``ok``
+        (a code-indexed mask)."""
+        bad = np.flatnonzero(~ok[groups.subjects])
+        has = groups.anchor >= 0
+        ptr = np.zeros(len(has) + 1, dtype=np.int64)
+        np.cumsum(has, out=ptr[1:])
+        return RuleFacts(self._area_vocab()[0], groups.checked, ptr, groups.anchor[has],
+                         self._names()[groups.subjects[bad]], groups.row[bad], unique_gaps=True)
+
+    def _self_anchored(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        areas = self._areas_of_level(level)
+        return areas, areas
 
     def _has_in(self, rel_type: str) -> np.ndarray:
         return self.s.cached(("has_in", rel_type), lambda: self.s.has_in(rel_type))  # type: ignore[no-any-return]
@@ -207,12 +234,10 @@ class MemoryEngine:
         s = self.s
         areas = s.nodes["Area"].codes
         parent = s.out1("PART_OF")[areas]
-        levels = s.column("Area", "level").tolist()
         names = self._names()
-        return {
-            names[a]: (levels[i], names[p] if p >= 0 else None)
-            for i, (a, p) in enumerate(zip(areas.tolist(), parent.tolist()))
-        }
+        parents = names[np.maximum(parent, 0)] if len(names) else np.empty(0, dtype=object)
+        parents[parent < 0] = None
+        return dict(zip(names[areas].tolist(), zip(s.column("Area", "level").tolist(), parents.tolist())))
 
     def area_names(self, ids: frozenset[str]) -> dict[str, str]:
         s = self.s
@@ -226,7 +251,7 @@ class MemoryEngine:
         return out
 
     def node_count(self) -> int:
-        return int((self.s.label >= 0).sum())
+        return self.s.cached("node_count", lambda: int((self.s.label >= 0).sum()))  # type: ignore[no-any-return]
 
     def registration_years(self) -> list[int]:
         r = self.s.rel("REGISTERED_WITH")
@@ -235,124 +260,164 @@ class MemoryEngine:
         return sorted({int(y) for y in r.key.tolist() if y is not None})
 
     def rule_facts(self, year: int, scope: frozenset[str] | None,
-                   rules: frozenset[str] | None) -> dict[str, list[Facts]]:
+                   rules: frozenset[str] | None) -> dict[str, RuleRows]:
         s = self.s
 
         def want(name: str) -> bool:
             return rules is None or name in rules
 
-        facts: dict[str, list[Facts]] = {}
-        grids = self._areas_of_level("grid")
-        communities = self._areas_of_level("community")
+        facts: dict[str, RuleRows] = {}
+        grids = self._groups("grid", lambda: self._self_anchored("grid"))
+        communities = self._groups("community", lambda: self._self_anchored("community"))
         if want("grid_party_org"):
-            facts["grid_party_org"] = self._grouped(grids, grids, ~self._has_in("COVERS")[grids])
+            facts["grid_party_org"] = self._table(grids, self._has_in("COVERS"))
         if want("community_pairing"):
-            facts["community_pairing"] = self._grouped(communities, communities,
-                                                       ~self._has_in("PAIRED_WITH")[communities])
+            facts["community_pairing"] = self._table(communities, self._has_in("PAIRED_WITH"))
         if want("building_leader"):
-            b = s.nodes["Building"].codes
-            facts["building_leader"] = self._grouped(s.out1("IN")[b], b, ~self._role_targets("building_leader")[b])
+            def buildings() -> tuple[np.ndarray, np.ndarray]:
+                b = s.nodes["Building"].codes
+                return b, s.out1("IN")[b]
+            facts["building_leader"] = self._table(self._groups("building", buildings),
+                                                   self._role_targets("building_leader"))
         if want("grid_three_leaders"):
             full = self._role_targets("grid_leader") & self._role_targets("party_group_leader")
-            facts["grid_three_leaders"] = self._grouped(grids, grids, ~full[grids])
+            facts["grid_three_leaders"] = self._table(grids, full)
         if want("household_contact"):
-            h = s.nodes["Household"].codes
+            def households() -> tuple[np.ndarray, np.ndarray]:
+                h = s.nodes["Household"].codes
+                return h, self.household_grid()[h]
             c = s.rel("CONTACTS")
             contacted = s.has_in("CONTACTS", self._member()[c.src]) if len(c) else np.zeros(s.n, dtype=bool)
-            facts["household_contact"] = self._grouped(self.household_grid()[h], h, ~contacted[h])
+            facts["household_contact"] = self._table(self._groups("household", households), contacted)
         people = s.nodes["Person"]
-        is_member = s.column("Person", "is_member")
-        registered = self._registered(year)
-        has_reg = self._has_registration(year)
+
+        def people_where(mask: Callable[[], np.ndarray]) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+            def subjects() -> tuple[np.ndarray, np.ndarray]:
+                p = people.codes[mask()]
+                return p, self.person_anchor()[p]
+            return subjects
+
+        def members() -> np.ndarray:
+            return s.column("Person", "is_member")
+
+        def in_service() -> np.ndarray:
+            return np.asarray(members() & (s.column("Person", "member_category") == "in_service"), dtype=bool)
+
         if want("member_org"):
-            p = people.codes[is_member]
             belongs = s.cached(("has_out", "BELONGS_TO"), lambda: s.has_out("BELONGS_TO"))
-            facts["member_org"] = self._grouped(self.person_anchor()[p], p, ~belongs[p])
+            facts["member_org"] = self._table(self._groups("member", people_where(members)), belongs)
         if want("member_registration"):
-            in_service = is_member & (s.column("Person", "member_category") == "in_service")
-            p = people.codes[in_service]
-            facts["member_registration"] = self._grouped(self.person_anchor()[p], p, ~has_reg[p])
+            facts["member_registration"] = self._table(self._groups("in_service", people_where(in_service)),
+                                                       self._has_registration(year))
         units = s.nodes["Unit"]
-        category = s.column("Unit", "category")
-        located = s.out1("LOCATED_IN")
+
+        def units_where(categories: list[str]) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+            def subjects() -> tuple[np.ndarray, np.ndarray]:
+                u = units.codes[np.isin(s.column("Unit", "category"), categories)]
+                return u, s.out1("LOCATED_IN")[u]
+            return subjects
+
         if want("unit_registration"):
-            u = units.codes[np.isin(category, list(REGISTRATION_UNIT_CATEGORIES))]
-            facts["unit_registration"] = self._grouped(located[u], u, ~has_reg[u])
+            facts["unit_registration"] = self._table(
+                self._groups("registration_unit", units_where(sorted(REGISTRATION_UNIT_CATEGORIES))),
+                self._has_registration(year))
         if want("property_party_org"):
-            u = units.codes[category == "property_company"]
-            facts["property_party_org"] = self._grouped(located[u], u, ~self._has_in("OF_UNIT")[u])
+            facts["property_party_org"] = self._table(
+                self._groups("property_company", units_where(["property_company"])), self._has_in("OF_UNIT"))
         if want("registration_report"):
-            facts["registration_report"] = self._report_rows(registered)
+            facts["registration_report"] = self._report_table(self._registered(year))
         if want("community_site"):
             loc = s.rel("LOCATED_IN")
             standard = np.zeros(s.n, dtype=bool)
-            sites = s.nodes["Site"]
-            standard[sites.codes] = s.column("Site", "standardized")
+            standard[s.nodes["Site"].codes] = s.column("Site", "standardized")
             has_site = s.has_in("LOCATED_IN", standard[loc.src]) if len(loc) else np.zeros(s.n, dtype=bool)
-            facts["community_site"] = self._grouped(communities, communities, ~has_site[communities])
+            facts["community_site"] = self._table(communities, has_site)
         if want("org_chain"):
-            facts["org_chain"] = self._org_chain_rows()
+            facts["org_chain"] = self._org_chain_table()
         return facts
 
-    def _report_rows(self, registered: np.ndarray) -> list[Facts]:
-        """registration_report: one row per subject registered in the year (Unit or Person)."""
+    def _report_table(self, registered: np.ndarray) -> RuleFacts:
+        """registration_report: one row per subject registered in the year (Unit or Person), anchored
+        in its communities; its gap anchors are those where a registration is not reported."""
         s = self.s
         r = s.rel("REGISTERED_WITH")
-        if not registered.any():
-            return []
-        subject_ok = s.label_mask("Unit") | s.label_mask("Person")
-        rows = np.flatnonzero(registered & subject_ok[r.src])
-        if not len(rows):
-            return []
+        vocab, pos = self._area_vocab()
+        v = max(len(vocab), 1)
+        if registered.any():
+            subject_ok = s.label_mask("Unit") | s.label_mask("Person")
+            rows = np.flatnonzero(registered & subject_ok[r.src])
+        else:
+            rows = np.zeros(0, dtype=np.int64)
+        src, where = r.src[rows], pos[r.dst[rows]]
         reported = r.props.get("reported")
         ok = (np.asarray(reported[rows] == True, dtype=bool) if reported is not None  # noqa: E712
               else np.zeros(len(rows), dtype=bool))
-        names = self._names()
-        src, dst = r.src[rows], r.dst[rows]
-        order = np.lexsort((dst, src))
-        src, dst, ok = src[order], dst[order], ok[order]
-        starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
-        ends = np.r_[starts[1:], len(src)]
-        counts = ends - starts
-        # one registration in the year (the common case): grouped by (community, reported) with arrays
-        one = starts[counts == 1]
-        c1, ok1, s1 = dst[one], ok[one], src[one]
-        key = c1 * 2 + (~ok1)
-        order1 = np.argsort(key, kind="stable")
-        key, s1 = key[order1], s1[order1]
-        bounds = (np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).tolist() if len(key) else []) + [len(key)]
-        key_l = key.tolist()
-        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Any]] = {}
-        for g0, g1 in zip(bounds[:-1], bounds[1:]):
-            c, bad = names[key_l[g0] // 2], bool(key_l[g0] % 2)
-            gap_ids = sorted(names[s1[g0:g1]].tolist()) if bad else []
-            groups[((c,), (c,) if bad else ())] = [g1 - g0, gap_ids]
-        # several registrations: anchored by all their communities, gaps where unreported
-        src_l, dst_l, ok_l = src.tolist(), dst.tolist(), ok.tolist()
-        for i0, i1 in zip(starts[counts > 1].tolist(), ends[counts > 1].tolist()):
-            anchors = tuple(sorted({names[d] for d in dst_l[i0:i1]}))
-            unreported = tuple(sorted({names[dst_l[i]] for i in range(i0, i1) if not ok_l[i]}))
-            entry = groups.setdefault((anchors, unreported), [0, []])
-            entry[0] += 1
-            if unreported:
-                entry[1].append(names[src_l[i0]])
-        return sorted(Facts(anchors, n, tuple(sorted(gap_ids)), gap_anchors)
-                      for (anchors, gap_anchors), (n, gap_ids) in groups.items())
+        subjects = unique_ints(src)
+        row = np.searchsorted(subjects, src)
+        n = len(subjects)
 
-    def _org_chain_rows(self) -> list[Facts]:
+        def entries(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Distinct (row, anchor) of these registrations, anchors by id within a row: (ptr, anchors)."""
+            keep = keep & (where >= 0)
+            keys = unique_ints(row[keep] * v + where[keep])
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(keys // v, minlength=n)[:n], out=ptr[1:])
+            return ptr, keys % v
+
+        anchor_ptr, anchors = entries(np.ones(len(rows), dtype=bool))
+        gap_ptr, gap_anchors = entries(~ok)
+        is_gap = np.zeros(n, dtype=bool)
+        is_gap[row[~ok]] = True
+        # the common case, one community (gap anchors then none or that one): one row per
+        # (community, gap, gap anchor) as a group; a subject of several communities is its own row
+        n_anchors, n_gap_anchors = np.diff(anchor_ptr), np.diff(gap_ptr)
+        simple = (n_anchors == 1) & (n_gap_anchors <= 1)
+        key = (anchors[anchor_ptr[:-1][simple]] * 2 + is_gap[simple]) * 2 + (n_gap_anchors[simple] == 1)
+        size = 4 * v
+        counts = np.bincount(key, minlength=size)
+        present = np.flatnonzero(counts)
+        group_of = np.full(size, -1, dtype=np.int64)
+        group_of[present] = np.arange(len(present), dtype=np.int64)
+        g = len(present)
+        complex_ = np.flatnonzero(~simple)
+        new_row = np.empty(n, dtype=np.int64)
+        new_row[simple] = group_of[key]
+        new_row[complex_] = g + np.arange(len(complex_), dtype=np.int64)
+
+        def regroup(ptr: np.ndarray, values: np.ndarray, group_values: np.ndarray,
+                    group_lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Entries of the groups, then of the other subjects in order: (ptr, values)."""
+            lengths = np.diff(ptr)
+            keep = np.repeat(~simple, lengths)
+            out_ptr = np.zeros(g + len(complex_) + 1, dtype=np.int64)
+            np.cumsum(np.concatenate([group_lengths, lengths[complex_]]), out=out_ptr[1:])
+            return out_ptr, np.concatenate([group_values[group_lengths > 0], values[keep]])
+
+        group_anchor = present // 4
+        has_gap_anchor = (present % 2).astype(np.int64)
+        new_anchor_ptr, new_anchors = regroup(anchor_ptr, anchors, group_anchor, np.ones(g, dtype=np.int64))
+        new_gap_ptr, new_gap_anchors = regroup(gap_ptr, gap_anchors, group_anchor, has_gap_anchor)
+        gap_subjects = np.flatnonzero(is_gap)
+        rows_total = g + len(complex_)
+        return RuleFacts(vocab, np.concatenate([counts[present], np.ones(len(complex_), dtype=np.int64)]),
+                         new_anchor_ptr, new_anchors, self._names()[subjects[gap_subjects]], new_row[gap_subjects],
+                         owned=np.zeros(rows_total, dtype=bool), gap_ptr=new_gap_ptr, gap_anchors=new_gap_anchors,
+                         unique_gaps=True)
+
+    def _org_chain_table(self) -> RuleFacts:
+        """org_chain: one row per org, anchored where it covers and where its unit is."""
         s = self.s
         orgs = s.nodes["Org"].codes
+        vocab = self._area_vocab()[0]
         if not len(orgs):
-            return []
-        parent = s.out1("UNDER")
-        is_org = s.label_mask("Org")
-        parent = np.where((parent >= 0) & is_org[np.maximum(parent, 0)], parent, -1)
-        covers = s.out1("COVERS")
-        city = np.zeros(s.n, dtype=bool)
-        city[self._areas_of_level("city")] = True
-        root = (parent[orgs] < 0) & (covers[orgs] >= 0) & city[np.maximum(covers[orgs], 0)]
+            return RuleFacts(vocab, _EMPTY, np.zeros(1, dtype=np.int64), _EMPTY, _EMPTY.astype(object), _EMPTY)
+        parent = s.out1("UNDER")[orgs]
+        parent = np.where((parent >= 0) & s.label_mask("Org")[np.maximum(parent, 0)], parent, -1)
+        covers = s.out1("COVERS")[orgs]
+        city = np.isin(covers, self._areas_of_level("city"))
+        root = (parent < 0) & (covers >= 0) & city
         # pointer doubling over the orgs alone (row numbers, not codes): ok = some ancestor is a root
-        up = _take(s.rows("Org"), parent[orgs])
+        up = _take(s.rows("Org"), parent)
         ok = root.copy()
         anc = up
         for _ in range(max(1, int(np.ceil(np.log2(len(orgs) + 1))) + 1)):
@@ -363,77 +428,68 @@ class MemoryEngine:
             anc = nxt
             if not (anc >= 0).any():
                 break
-        names = self._names()
-        cov = covers[orgs]
-        loc = _take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[orgs])
-        import pandas as pd
-
+        cov = self._anchor_pos(covers)
+        loc = self._anchor_pos(_take(s.out1("LOCATED_IN"), s.out1("OF_UNIT")[orgs]))
         low, high = np.minimum(cov, loc), np.maximum(cov, loc)
-        low = np.where(low < 0, high, low)  # one anchor when the other is -1
-        base = s.n + 1
-        inv, keys = pd.factorize((low + 1) * base + (high + 1), sort=True)
-        keys = np.asarray(keys, dtype=np.int64)
-        uniq = np.stack([keys // base - 1, keys % base - 1], axis=1)
-        checked = np.bincount(inv, minlength=len(uniq))
-        bad = ~ok
-        bad_names = names[orgs[bad]].tolist()
-        bad_inv = inv[bad].tolist()
-        per_group: list[list[str]] = [[] for _ in range(len(uniq))]
-        for g, name in zip(bad_inv, bad_names):
-            per_group[g].append(name)
-        rows = []
-        for g, (x, y) in enumerate(uniq.tolist()):
-            anchors = tuple(sorted({names[c] for c in (x, y) if c >= 0}))
-            rows.append(Facts(anchors, int(checked[g]), tuple(sorted(per_group[g]))))
-        rows.sort()
-        return rows
+        low = np.where(low < 0, high, low)  # one anchor when the other is none
+        pair = np.stack([low >= 0, (high >= 0) & (high != low)], axis=1)
+        ptr = np.zeros(len(orgs) + 1, dtype=np.int64)
+        np.cumsum(pair.sum(axis=1), out=ptr[1:])
+        anchors = np.stack([low, high], axis=1)[pair]
+        bad = np.flatnonzero(~ok)
+        return RuleFacts(vocab, np.ones(len(orgs), dtype=np.int64), ptr, anchors, self._names()[orgs[bad]], bad,
+                         unique_gaps=True)
+
+    def _times(self, label: str, prop: str) -> np.ndarray:
+        """A date column of a label as ``datetime64[s]`` (NaT for none), parsed once per state."""
+        return self.s.cached(("times", label, prop),  # type: ignore[no-any-return]
+                             lambda: iso_times(self.s.column(label, prop)))
+
+    def _matter_grid(self) -> np.ndarray:
+        """Per matter (table order): the grid of the household that raised it, or of the raiser's
+        household (-1: none). A person without a household gives it no area (not their org's or
+        unit's, unlike the person)."""
+        def build() -> np.ndarray:
+            s = self.s
+            raiser = s.in1("RAISED")[s.nodes["Matter"].codes]
+            is_household = np.zeros(len(raiser), dtype=bool)
+            ok = raiser >= 0
+            is_household[ok] = s.label_mask("Household")[raiser[ok]]
+            home = self._of_label(_take(s.out1("LIVES_IN"), raiser), "Household")
+            return _take(self.household_grid(), np.where(is_household, raiser, home))
+        return self.s.cached("matter_grid", build)  # type: ignore[no-any-return]
 
     def kpi_facts(self, scope: frozenset[str] | None) -> KpiFacts:
         s = self.s
         names = self._names()
+
+        def ids_or_none(codes: np.ndarray) -> np.ndarray:
+            out = names[np.maximum(codes, 0)] if len(names) else np.empty(len(codes), dtype=object)
+            out[codes < 0] = None
+            return out
+
         facts = KpiFacts()
         p = s.rel("PAIRED_WITH")
         if len(p):
             units = s.label_mask("Unit")[p.src]
             if units.any():
                 us, cs = unique_pairs(p.src[units], p.dst[units], s.n)
-                pairs = np.stack([us, cs], axis=1)
-                rows = s.rows("Unit")
-                level = s.column("Unit", "admin_level")
-                facts.unit_pairings = sorted(
-                    (names[u], level[rows[u]], names[c]) for u, c in pairs.tolist()
-                )
+                facts.pairing_unit, facts.pairing_community = names[us], names[cs]
+                facts.pairing_level = s.column("Unit", "admin_level")[s.rows("Unit")[us]]
         located = s.out1("LOCATED_IN")
-
-        def name_or_none(codes: np.ndarray) -> list[str | None]:
-            return [names[c] if c >= 0 else None for c in codes.tolist()]
-
-        acts = s.nodes["Activity"]
-        facts.activities = list(zip(names[acts.codes].tolist(), s.column("Activity", "date").tolist(),
-                                    name_or_none(located[acts.codes])))
-        sites = s.nodes["Site"]
-        facts.sites = list(zip(names[sites.codes].tolist(), s.column("Site", "standardized").tolist(),
-                               name_or_none(located[sites.codes])))
-        matters = s.nodes["Matter"]
-        raiser = s.in1("RAISED")[matters.codes]
-        is_household = np.zeros(len(raiser), dtype=bool)
-        ok = raiser >= 0
-        is_household[ok] = s.label_mask("Household")[raiser[ok]]
-        # a matter is where the household that raised it is, or the raiser's household: a person
-        # without a household gives it no area (not their org's or unit's, unlike the person)
-        home = self._of_label(_take(s.out1("LIVES_IN"), raiser), "Household")
-        household = np.where(is_household, raiser, home)
-        anchor = _take(self.household_grid(), household)
-        facts.matters = list(zip(
-            names[matters.codes].tolist(), s.column("Matter", "category").tolist(),
-            s.column("Matter", "created_at").tolist(), s.column("Matter", "closed_at").tolist(),
-            name_or_none(anchor),
-        ))
+        acts = s.nodes["Activity"].codes
+        facts.activity_date, facts.activity_area = self._times("Activity", "date"), ids_or_none(located[acts])
+        sites = s.nodes["Site"].codes
+        facts.site_standardized, facts.site_area = s.column("Site", "standardized"), ids_or_none(located[sites])
+        facts.matter_category = s.column("Matter", "category")
+        facts.matter_created = self._times("Matter", "created_at")
+        facts.matter_closed = self._times("Matter", "closed_at")
+        facts.matter_area = ids_or_none(self._matter_grid())
         r = s.rel("HOLDS_ROLE")
         if len(r) and r.key is not None:
             workers = unique_ints(r.src[r.key == "social_worker"])
             workers = workers[s.label_mask("Person")[workers]]
-            facts.social_workers = sorted(zip(names[workers].tolist(), name_or_none(self.person_anchor()[workers])))
+            facts.worker, facts.worker_anchor = names[workers], ids_or_none(self.person_anchor()[workers])
         return facts
 
     def chains(self, node_ids: list[str]) -> ChainTable:

@@ -70,34 +70,36 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None,
     Returns
     -------
     KpiFacts
-        Rows sorted by id (and community), the same as the memory side's.
+        Columns, rows sorted by id (and community); the same facts as the memory side's.
 
     Examples
     --------
-    >>> kpi_facts_neo4j(store, None).activities[:1]
-    [('AC1', '2023-05-01', 'C1')]
+    >>> f = kpi_facts_neo4j(store, None)
+    >>> f.activity_area[:1].tolist(), str(f.activity_date[0])
+    (['C1'], '2023-05-01T00:00:00')
     """
     from orgnet.graph.neo4j import Neo4jStore
 
     assert isinstance(store, Neo4jStore)
-    facts = KpiFacts()
+    pairings: list[tuple[str, str | None, str]] = []
+    activities: list[tuple[str, str | None, str | None]] = []
+    sites: list[tuple[str, bool, str | None]] = []
+    matters: list[tuple[str, str | None, str | None, str | None, str | None]] = []
+    workers: list[tuple[str, str | None]] = []
     records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None,
                         lo=window[0] if window else None, hi=window[1] if window else None)
     for r in records:
         kind, row = r["kind"], r["row"]
         if kind == "pairing":
-            facts.unit_pairings.append((row[0], row[1], row[2]))
+            pairings.append((row[0], row[1], row[2]))
         elif kind == "activity":
-            facts.activities.append((row[0], row[1], row[2]))
+            activities.append((row[0], row[1], row[2]))
         elif kind == "site":
-            facts.sites.append((row[0], bool(row[1]), row[2]))
+            sites.append((row[0], bool(row[1]), row[2]))
         elif kind == "matter":
-            facts.matters.append((row[0], row[1], row[2], row[3], row[4]))
+            matters.append((row[0], row[1], row[2], row[3], row[4]))
         else:
-            facts.social_workers.append((row[0], row[1]))
-    facts.unit_pairings.sort(key=lambda t: (t[0], t[2]))
-    facts.activities.sort(key=lambda t: t[0])
-    facts.sites.sort(key=lambda t: t[0])
-    facts.matters.sort(key=lambda t: t[0])
-    facts.social_workers.sort(key=lambda t: t[0])
-    return facts
+            workers.append((row[0], row[1]))
+    return KpiFacts.from_rows(sorted(pairings, key=lambda t: (t[0], t[2])), sorted(activities, key=lambda t: t[0]),
+                              sorted(matters, key=lambda t: t[0]), sorted(sites, key=lambda t: t[0]),
+                              sorted(workers, key=lambda t: t[0]))

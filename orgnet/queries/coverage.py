@@ -42,22 +42,24 @@ one piece of code for both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr
 
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_choice, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, Facts, in_scope, latest_year, rate, rollup, tally
+from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, rollup_counts, tally
 from orgnet.queries._window import of_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from orgnet.graph.base import GraphStore
-    from orgnet.queries._facts import Engine
+    from orgnet.queries._facts import Engine, RuleRows
 
 __all__ = ["RULES", "RULE_LABELS", "RuleResult", "RuleCount", "CoverageReport", "coverage", "default_year"]
 
@@ -120,7 +122,7 @@ class CoverageReport(BaseModel):
     by_subdistrict: dict[str, dict[str, RuleCount]] = Field(default_factory=dict)
     names: dict[str, str] = Field(default_factory=dict, repr=False)
     """Area id -> name, for labelling tables and plots."""
-    _facts: dict[str, list[Facts]] | None = PrivateAttr(default=None)
+    _facts: Mapping[str, RuleRows] | None = PrivateAttr(default=None)
     _tree: AreaTree | None = PrivateAttr(default=None)
     _scope: frozenset[str] | None = PrivateAttr(default=None)
     _store: Any = PrivateAttr(default=None)
@@ -133,7 +135,7 @@ class CoverageReport(BaseModel):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _kept(self) -> tuple[dict[str, list[Facts]], AreaTree]:
+    def _kept(self) -> tuple[Mapping[str, RuleRows], AreaTree]:
         if self._facts is None or self._tree is None or self._store is None:
             from orgnet.errors import InvalidArgument
 
@@ -354,7 +356,7 @@ def area_names(eng: Engine, tree: AreaTree) -> dict[str, str]:
 
 
 def build_report(
-    facts: dict[str, list[Facts]],
+    facts: Mapping[str, RuleRows],
     tree: AreaTree,
     *,
     year: int,
@@ -366,24 +368,25 @@ def build_report(
     rules: dict[str, RuleResult] = {}
     for rule in RULES:
         checked, gaps = tally(facts[rule], scope)
-        rules[rule] = RuleResult(rule=rule, checked=checked, gaps=gaps, rate=rate(checked, len(gaps)))
-    rollups: dict[str, dict[str, dict[str, RuleCount]]] = {}
+        rules[rule] = RuleResult.model_construct(rule=rule, checked=checked, gaps=gaps, rate=rate(checked, len(gaps)))
+    rollups: dict[str, dict[str, dict[str, Any]]] = {}
+    index = tree.index
     for level in ("district", "subdistrict"):
         keys = [a for a in tree.of_level(level) if scope is None or a in scope]
         if area is not None:
             above = tree.ancestor_at(area, level)
             if above is not None and above not in keys:
                 keys.append(above)
-        table: dict[str, dict[str, RuleCount]] = {k: {} for k in sorted(keys)}
+        keys.sort()
+        where = np.array([index[k] for k in keys], dtype=np.int64)
+        table: dict[str, dict[str, Any]] = {k: {} for k in keys}  # RuleCount fields, validated below
         for rule in RULES:
-            counts = rollup(facts[rule], tree, level, scope)
-            for key in table:
-                c = counts.get(key)
-                n_checked, n_gaps = (c.checked, c.gaps) if c else (0, 0)
-                table[key][rule] = RuleCount(checked=n_checked, gaps=n_gaps, rate=rate(n_checked, n_gaps))
+            per_checked, per_gaps = rollup_counts(facts[rule], tree, level, scope)
+            for key, n_checked, n_gaps in zip(keys, per_checked[where].tolist(), per_gaps[where].tolist()):
+                table[key][rule] = {"checked": n_checked, "gaps": n_gaps, "rate": rate(n_checked, n_gaps)}
         rollups[level] = table
-    return CoverageReport(
-        year=year, area=area, rules=rules,
-        by_district=rollups["district"], by_subdistrict=rollups["subdistrict"],
-        names=names or {},
-    )
+    return CoverageReport.model_validate({  # the rollup tables' ~1,000 RuleCounts built in pydantic-core
+        "year": year, "area": area, "rules": rules,
+        "by_district": rollups["district"], "by_subdistrict": rollups["subdistrict"],
+        "names": names or {},
+    })

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
@@ -105,8 +106,9 @@ def trend(store: GraphStore, years: Iterable[int] | None = None, *, area: str | 
     if wanted is None:
         found = set(eng.registration_years())
         first = eng.kpi_facts(None)
-        found |= {int(m[2][:4]) for m in first.matters if m[2]}
-        found |= {int(a[1][:4]) for a in first.activities if a[1]}
+        for times in (first.matter_created, first.activity_date):
+            seen = times[~np.isnat(times)].astype("datetime64[Y]").astype(np.int64) + 1970
+            found |= set(seen.tolist())
         wanted = sorted(found)
     reports: list[KpiReport] = []
     rates: dict[int, dict[str, float | None]] = {}

@@ -17,7 +17,7 @@ Both take ``year`` (pairings active in that year, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_ids, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._facts import Facts
+from orgnet.queries._facts import RuleRows
 from orgnet.queries._scope import AreaTree, latest_year, rate, tally
 from orgnet.queries._window import of_year, window
 from orgnet.queries.coverage import RULES, RuleResult
@@ -139,7 +139,7 @@ def what_if(store: GraphStore, withdraw: Iterable[str], year: int | None = None,
     return WhatIfReport(year=year, area=area, withdrawn=ids, before=before, after=after, newly_uncovered=newly)
 
 
-def _results(facts: dict[str, list[Facts]], scope: frozenset[str] | None) -> dict[str, RuleResult]:
+def _results(facts: Mapping[str, RuleRows], scope: frozenset[str] | None) -> dict[str, RuleResult]:
     """Per rule, its result within ``scope`` (as coverage's, without the rollups)."""
     out = {}
     for rule in RULES:
