@@ -44,6 +44,8 @@ class Neo4jEngine:
         self.window: tuple[str, str] | None = None
         """Count only pairings and roles active in this window (None: all)."""
         self.activity_year: int | None = None
+        self._known: dict[str, tuple[str, str | None]] = {}
+        """Label and name of the nodes on the chains read so far (naming a chain needs no query)."""
 
     def _area_records(self) -> list[tuple[str, str, str | None, str | None]]:
         if self._areas is None:
@@ -81,7 +83,7 @@ class Neo4jEngine:
     def chains(self, node_ids: list[str]) -> list[ChainFacts]:
         from orgnet.queries._neo4j_chains import chains_neo4j
 
-        return chains_neo4j(self.store, node_ids, self.window)
+        return chains_neo4j(self.store, node_ids, self.window, self._known)
 
     def path(self, a: str, b: str) -> list[str]:
         from orgnet.queries._neo4j_chains import _EXISTS, _EXPAND, PATH_CAP, PATH_QUERY
@@ -183,6 +185,8 @@ class Neo4jEngine:
     def node_info(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
         from orgnet.model import LABELS
 
+        if ids <= self._known.keys():  # the nodes of a chain just read
+            return {node_id: self._known[node_id] for node_id in ids}
         records = self.store.run(_NODE_INFO, ids=sorted(ids), labels=sorted(LABELS))
         return {r["id"]: (r["label"], r["name"]) for r in records}
 

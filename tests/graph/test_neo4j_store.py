@@ -502,7 +502,7 @@ def test_round_trips_do_not_grow_with_the_graph(neo4j_store: Neo4jStore) -> None
         "kpis": 7,  # area tree + the 5 rules KPIs report + KPI facts
         "kpis_area": 7,
         "influence": 2,  # projection + area tree
-        "chain": 2,  # the chain + the names of its areas, building and orgs
+        "chain": 1,  # the chain, with the names of its areas, building and orgs
         "path": 1,
         "path_none": 1,
     }
