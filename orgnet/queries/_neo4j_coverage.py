@@ -9,7 +9,7 @@ scale. Python only sorts the ids (Cypher orders strings differently for
 parameters and stored values, so ordering is left to Python, as on the memory
 side) and builds the same :class:`Facts` rows as the memory engine's:
 single-anchor subjects grouped per anchor with sorted gap ids, anchors sorted;
-registration and org rows one per subject.
+registration and org subjects grouped by their anchors (and unreported communities).
 
 ``scope`` (area ids) prunes rows on the server: a row is kept when one of its
 anchors lies in it. The shared code in :mod:`orgnet.queries._scope` applies the
@@ -240,18 +240,26 @@ def facts_neo4j(store: GraphStore, year: int, scope: frozenset[str] | None,
             facts["member_org"] = _grouped([(a, n, org) for a, n, org, _, _ in rows])
             facts["member_registration"] = _grouped([(a, n, reg) for a, _, _, n, reg in rows if n])
         elif name == "registration_report":
-            report = []
+            # grouped by (communities, unreported ones), as the memory engine groups them: the
+            # rollup then walks a few thousand rows, not one per registered subject (49k in a city)
+            groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Any]] = {}
             for subject, communities, unreported_ids in rows:
                 unreported = tuple(sorted(set(unreported_ids)))
-                report.append(Facts(tuple(sorted(set(communities))), 1, (subject,) if unreported else (), unreported))
-            report.sort()
-            facts[name] = report
+                entry = groups.setdefault((tuple(sorted(set(communities))), unreported), [0, []])
+                entry[0] += 1
+                if unreported:
+                    entry[1].append(subject)
+            facts[name] = sorted(Facts(anchors, n, tuple(sorted(gaps)), unreported)
+                                 for (anchors, unreported), (n, gaps) in groups.items())
         elif name == "org_chain":
-            chain = []
-            for subject, covered, located, ok in sorted(rows, key=lambda r: r[0]):
+            chains: dict[tuple[str, ...], list[Any]] = {}
+            for subject, covered, located, ok in rows:
                 anchors = tuple(sorted({a for a in (covered, located) if a is not None}))
-                chain.append(Facts(anchors, 1, () if ok else (subject,)))
-            facts[name] = chain
+                entry = chains.setdefault(anchors, [0, []])
+                entry[0] += 1
+                if not ok:
+                    entry[1].append(subject)
+            facts[name] = sorted(Facts(anchors, n, tuple(sorted(gaps))) for anchors, (n, gaps) in chains.items())
         else:
             facts[name] = _grouped(rows)
     if rules is not None:
