@@ -120,9 +120,10 @@ def _baseline(store: Any, rev: str, rounds: int = 2) -> None:
         for _ in range(rounds):
             for which, module in (("old", old), ("new", new)):
                 t, c = time.perf_counter(), time.process_time()
-                answers[which] = _regrouped(call(module))
+                answer = call(module)
                 wall[which].append(time.perf_counter() - t)
                 cpu[which].append(time.process_time() - c)
+                answers[which] = _regrouped(answer)
         o, n = min(wall["old"]), min(wall["new"])
         print(f"  {name}: {rev} {o:.2f} s (Python CPU {min(cpu['old']):.2f} s), now {n:.2f} s "
               f"(Python CPU {min(cpu['new']):.2f} s), best of {rounds}, x{o / n:.2f}; "
