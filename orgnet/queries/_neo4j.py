@@ -4,9 +4,9 @@ Implements :class:`orgnet.queries._facts.Engine` with the same method names, in
 the same order, as :class:`orgnet.queries._memory.MemoryEngine`. The Cypher text
 lives in the ``_neo4j_*`` modules beside this one (one constant per query, values
 only as parameters); this class only sends it and shapes the records into the
-contract's rows. Round trips: coverage one per rule, KPIs one, a batch of chains
-one per 5,000 ids, a path one (one per BFS layer past 1,000 equally short paths),
-influence one.
+contract's rows. Round trips: coverage one per rule (the member rules share
+one), KPIs one, a batch of chains one per 5,000 ids, a path one (one per BFS
+layer past 1,000 equally short paths), influence one.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from orgnet.queries._paths import smallest_shortest_path
 __all__ = ["Neo4jEngine"]
 
 _AREAS: Final[LiteralString] = (
-    "CALL { MATCH (n:Entity) RETURN count(n) AS total } "
-    "OPTIONAL MATCH (a:Area) RETURN total, a.id AS id, a.level AS level, a.name AS name, "
-    "[(a)-[:PART_OF]->(p) | p.id][0] AS parent"
+    "MATCH (n:Entity) WITH count(n) AS total "
+    "OPTIONAL MATCH (a:Area) "
+    "RETURN total, collect([a.id, a.level, a.name, [(a)-[:PART_OF]->(p) | p.id][0]]) AS areas"
 )
-"""Every area with its level, name and parent, and the number of nodes (one round trip for both)."""
+"""The number of nodes and every area as ``[id, level, name, parent]``: one record, one round trip."""
 
 
 class Neo4jEngine:
@@ -39,25 +39,26 @@ class Neo4jEngine:
 
     def __init__(self, store: Neo4jStore) -> None:
         self.store = store
-        self._areas: list[Any] | None = None
+        self._areas: list[tuple[str, str, str | None, str | None]] | None = None
         self._total = 0
         self.window: tuple[str, str] | None = None
         """Count only pairings and roles active in this window (None: all)."""
         self.activity_year: int | None = None
+        self._known: dict[str, tuple[str, str | None]] = {}
+        """Label and name of the nodes on the chains read so far (naming a chain needs no query)."""
 
-    def _area_records(self) -> list[Any]:
+    def _area_records(self) -> list[tuple[str, str, str | None, str | None]]:
         if self._areas is None:
-            records = list(self.store.run(_AREAS))
-            self._total = int(records[0]["total"]) if records else 0
-            self._areas = [r for r in records if r["id"] is not None]
+            record = self.store.run(_AREAS)[0]
+            self._total = int(record["total"])
+            self._areas = [(a, level, name, parent) for a, level, name, parent in record["areas"] if a is not None]
         return self._areas
 
     def area_tree(self) -> dict[str, tuple[str, str | None]]:
-        return {r["id"]: (r["level"], r["parent"]) for r in self._area_records()}
+        return {a: (level, parent) for a, level, _, parent in self._area_records()}
 
     def area_names(self, ids: frozenset[str]) -> dict[str, str]:
-        return {r["id"]: (r["name"] if r["name"] is not None else r["id"])
-                for r in self._area_records() if r["id"] in ids}
+        return {a: (name if name is not None else a) for a, _, name, _ in self._area_records() if a in ids}
 
     def node_count(self) -> int:
         self._area_records()
@@ -82,7 +83,7 @@ class Neo4jEngine:
     def chains(self, node_ids: list[str]) -> ChainTable:
         from orgnet.queries._neo4j_chains import chains_neo4j
 
-        return chains_neo4j(self.store, node_ids, self.window)
+        return chains_neo4j(self.store, node_ids, self.window, self._known)
 
     def path(self, a: str, b: str) -> list[str]:
         from orgnet.queries._neo4j_chains import _EXISTS, _EXPAND, PATH_CAP, PATH_QUERY
@@ -184,6 +185,8 @@ class Neo4jEngine:
     def node_info(self, ids: frozenset[str]) -> dict[str, tuple[str, str | None]]:
         from orgnet.model import LABELS
 
+        if ids <= self._known.keys():  # the nodes of a chain just read
+            return {node_id: self._known[node_id] for node_id in ids}
         records = self.store.run(_NODE_INFO, ids=sorted(ids), labels=sorted(LABELS))
         return {r["id"]: (r["label"], r["name"]) for r in records}
 

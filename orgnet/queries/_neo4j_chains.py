@@ -37,6 +37,8 @@ PATH_CAP: Final[int] = 1_000
 
 _ROLE_HOLDERS: Final[LiteralString] = "[(x)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id]"
 
+_LABEL_OF: Final[LiteralString] = "[l IN labels(x) WHERE l IN $labels][0]"
+
 CHAIN_QUERY: Final[LiteralString] = (
     "UNWIND $ids AS sid MATCH (n:Entity {id: sid}) "
     "WITH sid, n, [l IN labels(n) WHERE l IN $labels][0] AS label "
@@ -56,7 +58,10 @@ CHAIN_QUERY: Final[LiteralString] = (
     "CASE WHEN g IS NULL THEN [] ELSE [path = (g)-[:PART_OF*0..]->(x) | "
     "[length(path), x.id, x.level, [(x)<-[:COVERS]-(o) | o.id], "
     + _ROLE_HOLDERS
-    + " + [(x)<-[:COVERS]-(o)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id]]] END AS areas"
+    + " + [(x)<-[:COVERS]-(o)<-[hr:HOLDS_ROLE]-(q) WHERE " + active("hr") + " | q.id], "
+    "[x.id, " + _LABEL_OF + ", x.name], "
+    "[(x)<-[:COVERS]-(o) | [o.id, [l IN labels(o) WHERE l IN $labels][0], o.name]]]] END AS areas, "
+    "[x IN [h, b] WHERE x IS NOT NULL | [x.id, " + _LABEL_OF + ", x.name]] AS known"
 )
 """The whole chain of each household, person or matter in ``$ids``, one row each."""
 
@@ -92,8 +97,12 @@ def _neo4j(store: GraphStore) -> Neo4jStore:
 
 
 def chains_neo4j(store: GraphStore, node_ids: list[str],
-                 window: tuple[str, str] | None = None) -> ChainTable:
+                 window: tuple[str, str] | None = None,
+                 known: dict[str, tuple[str, str | None]] | None = None) -> ChainTable:
     """The chains of many starts, one query per :data:`CHAIN_BATCH` ids, in the order given.
+
+    ``known``, when given, receives the label and name of every node on the chains (household,
+    building, areas and the orgs covering them), so naming them needs no second round trip.
 
     Raises
     ------
@@ -115,6 +124,14 @@ def chains_neo4j(store: GraphStore, node_ids: list[str],
         for r in neo.run(CHAIN_QUERY, ids=batch, labels=sorted(LABELS),
                          lo=window[0] if window else None, hi=window[1] if window else None):
             found[r["sid"]] = r
+            if known is not None:
+                for node_id, label, name in r["known"]:
+                    known[node_id] = (label, name)
+                for area in r["areas"]:
+                    node_id, label, name = area[5]
+                    known[node_id] = (label, name)
+                    for org_id, org_label, org_name in area[6]:
+                        known[org_id] = (org_label, org_name)
     return _table_of(node_ids, found)
 
 
@@ -159,7 +176,7 @@ def _table_of(node_ids: list[str], found: dict[str, Any]) -> ChainTable:
         if not new:
             continue
         below = b
-        for _, area, level, orgs, people in sorted(r["areas"], key=lambda a: a[0]):
+        for _, area, level, orgs, people, *_names in sorted(r["areas"], key=lambda a: a[0]):
             a, new = add("area", level, area, orgs, people)
             table.up[below] = a
             if not new:  # walked up from here already (by another start, or a PART_OF cycle closes)

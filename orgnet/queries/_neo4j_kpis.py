@@ -12,39 +12,37 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, LiteralString
 
 from orgnet.queries._facts import KpiFacts
-from orgnet.queries._neo4j_coverage import _HOUSEHOLD_GRID, _PERSON_GRID, active
+from orgnet.queries._neo4j_coverage import _BUILDING_GRID, _PERSON_GRID, active
 
 if TYPE_CHECKING:
     from orgnet.graph.base import GraphStore
 
 __all__ = ["kpi_facts_neo4j", "KPI_QUERY"]
 
-# The grid of the household that raised matter ``m``, or of the raiser's household; a person
-# without a household gives the matter no area (unlike the person, not their org's or unit's).
-_RAISER_GRID: Final[LiteralString] = (
-    "[(r)-[:RAISED]->(m) | CASE WHEN r:Household THEN "
-    + _HOUSEHOLD_GRID.replace("(h)", "(r)")
-    + " ELSE [(r)-[:LIVES_IN]->(h) | CASE WHEN h:Household THEN "
-    + _HOUSEHOLD_GRID
-    + " END][0] END][0]"
-)
-
 KPI_QUERY: Final[LiteralString] = (
     "MATCH (u:Unit)-[pw:PAIRED_WITH]->(c) WHERE " + active("pw") + " "
     "WITH DISTINCT u, c WHERE $scope IS NULL OR c.id IN $scope "
-    "RETURN 'pairing' AS kind, [u.id, u.admin_level, c.id] AS row "
+    "RETURN 'pairing' AS kind, collect([u.id, u.admin_level, c.id]) AS rows "
     "UNION ALL "
     "MATCH (a:Activity) WITH a, [(a)-[:LOCATED_IN]->(x) | x.id][0] AS area "
     "WHERE $scope IS NULL OR area IN $scope "
-    "RETURN 'activity' AS kind, [a.id, a.date, area] AS row "
+    "RETURN 'activity' AS kind, collect([a.id, a.date, area]) AS rows "
     "UNION ALL "
     "MATCH (s:Site) WITH s, [(s)-[:LOCATED_IN]->(x) | x.id][0] AS area "
     "WHERE $scope IS NULL OR area IN $scope "
-    "RETURN 'site' AS kind, [s.id, s.standardized = true, area] AS row "
+    "RETURN 'site' AS kind, collect([s.id, s.standardized = true, area]) AS rows "
     "UNION ALL "
-    "MATCH (m:Matter) WITH m, " + _RAISER_GRID + " AS grid "
-    "WHERE $scope IS NULL OR grid IN $scope "
-    "RETURN 'matter' AS kind, [m.id, m.category, m.created_at, m.closed_at, grid] AS row "
+    # the grid of the household that raised the matter, or of the raiser's household (a person
+    # without a household gives the matter no area, unlike the person: not their org's or unit's);
+    # matters are grouped per building before the walk to its grid (once per building)
+    "MATCH (m:Matter) OPTIONAL MATCH (r)-[:RAISED]->(m) "
+    "WITH m, CASE WHEN r IS NULL THEN null WHEN r:Household THEN r "
+    "ELSE [(r)-[:LIVES_IN]->(h:Household) | h][0] END AS h "
+    "OPTIONAL MATCH (h)-[:IN]->(hb:Building) "
+    "WITH hb, collect([m.id, m.category, m.created_at, m.closed_at]) AS matters "
+    "WITH " + _BUILDING_GRID + " AS grid, matters WHERE $scope IS NULL OR grid IN $scope "
+    "UNWIND matters AS m "
+    "RETURN 'matter' AS kind, collect(m + [grid]) AS rows "
     "UNION ALL "
     # from the roles (a relationship type scan: 49k at city scale) instead of every person's
     # roles (240k people): 1.9M -> 0.19M db hits; only the roles active in the window
@@ -52,9 +50,9 @@ KPI_QUERY: Final[LiteralString] = (
     "WITH DISTINCT p "
     "WITH p, " + _PERSON_GRID + " AS grid "
     "WHERE $scope IS NULL OR grid IN $scope "
-    "RETURN 'social_worker' AS kind, [p.id, grid] AS row"
+    "RETURN 'social_worker' AS kind, collect([p.id, grid]) AS rows"
 )
-"""Every KPI fact as ``(kind, row)``; ``$scope`` prunes rows anchored outside it."""
+"""Every KPI fact as ``(kind, rows)``, one record per kind; ``$scope`` prunes rows anchored outside it."""
 
 
 def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None,
@@ -89,17 +87,17 @@ def kpi_facts_neo4j(store: GraphStore, scope: frozenset[str] | None,
     records = store.run(KPI_QUERY, scope=sorted(scope) if scope is not None else None,
                         lo=window[0] if window else None, hi=window[1] if window else None)
     for r in records:
-        kind, row = r["kind"], r["row"]
+        kind, rows = r["kind"], r["rows"]
         if kind == "pairing":
-            pairings.append((row[0], row[1], row[2]))
+            pairings.extend((u, level, c) for u, level, c in rows)
         elif kind == "activity":
-            activities.append((row[0], row[1], row[2]))
+            activities.extend((a, date, area) for a, date, area in rows)
         elif kind == "site":
-            sites.append((row[0], bool(row[1]), row[2]))
+            sites.extend((site, bool(ok), area) for site, ok, area in rows)
         elif kind == "matter":
-            matters.append((row[0], row[1], row[2], row[3], row[4]))
+            matters.extend((m, category, created, closed, grid) for m, category, created, closed, grid in rows)
         else:
-            workers.append((row[0], row[1]))
+            workers.extend((p, grid) for p, grid in rows)
     return KpiFacts.from_rows(sorted(pairings, key=lambda t: (t[0], t[2])), sorted(activities, key=lambda t: t[0]),
                               sorted(matters, key=lambda t: t[0]), sorted(sites, key=lambda t: t[0]),
                               sorted(workers, key=lambda t: t[0]))
