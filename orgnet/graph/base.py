@@ -255,6 +255,8 @@ class ChangeSet:
     """Every id the planner checked (positions index into it); None without hints."""
     node_positions: dict[str, np.ndarray] = field(default_factory=dict)
     """Label -> the position in :attr:`vocabulary` of each of its node rows."""
+    vocabulary_index: dict[str, int] | None = None
+    """Id -> its position in :attr:`vocabulary`, when every id is there once (not to be changed)."""
 
     def size(self) -> int:
         """Number of node rows plus relationship rows."""

@@ -158,6 +158,18 @@ class Ids:
             codes[missing] = self.codes(asked)
         return codes
 
+    def adopt(self, names: list[str], index: dict[str, int]) -> None:
+        """Take the first codes from a list of distinct ids and its index (codes = positions).
+
+        Only while no id has a code (a first load): the planner's index of every id it
+        checked then serves as the store's, without building a second one.
+        """
+        if self._names or len(index) != len(names):
+            raise ValueError("adopt() needs an empty Ids and distinct names")
+        with self._lock:
+            self._names = list(names)
+            self._index = index.copy()  # the change set keeps its own
+
     def name(self, code: int) -> str:
         return self._names[int(code)]
 
@@ -362,8 +374,16 @@ class State:
         nodes = dict(self.nodes)
         rels = dict(self.rels)
         take_id = itemgetter("id")
-        all_new = [node_id for rows in changes.nodes.values() for node_id in map(take_id, rows)]
-        codes_all = ids.add(all_new) if all_new else _EMPTY
+        positions = changes.node_positions
+        if (not len(ids) and changes.vocabulary is not None and changes.vocabulary_index is not None
+                and all(len(positions.get(lab, ())) == len(rows) for lab, rows in changes.nodes.items())):
+            # a first load: the planner's ids and positions are the codes (checked ids of rows
+            # it rejected get a code too, and stay without a node)
+            ids.adopt(changes.vocabulary, changes.vocabulary_index)
+            codes_all = np.concatenate([positions.get(lab, _EMPTY) for lab in changes.nodes] or [_EMPTY])
+        else:
+            all_new = [node_id for rows in changes.nodes.values() for node_id in map(take_id, rows)]
+            codes_all = ids.add(all_new) if all_new else _EMPTY
         n = max(self.n, len(ids))
         if n > len(label):
             label = np.concatenate([label, np.full(n - len(label), -1, dtype=np.int8)])

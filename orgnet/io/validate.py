@@ -771,7 +771,7 @@ class _Planner:
     def _changes(self) -> ChangeSet:
         """The writes, as columns, with each id's position in the graph (see :class:`ChangeSet`)."""
         g = self.graph
-        changes = ChangeSet(vocabulary=g.ids)
+        changes = ChangeSet(vocabulary=g.ids, vocabulary_index=g.index if len(g.index) == len(g.ids) else None)
         # (label, field) -> type, reverse, owners, owner positions, starts, ends, start and end positions
         parts: dict[tuple[str, str], tuple[FieldRel, list[Any], list[np.ndarray], list[Any], list[Any],
                                            list[np.ndarray], list[np.ndarray]]] = {}
@@ -798,9 +798,11 @@ class _Planner:
                     targets = _keep_rows(t.column(rel.field), keep_list)
                     target_pos = _keep_pos(self._positions(ti, rel.field), keep)
                     own_pos = own
-                    if None in targets:  # only the rows that name one
-                        given = [v is not None for v in targets]
-                        mask = np.array(given, dtype=bool)
+                    present = t._present.get(rel.field)
+                    mask = (np.array([v is not None for v in targets], dtype=bool) if present is None
+                            else _keep_pos(present, keep))
+                    if not mask.all():  # only the rows that name one
+                        given = mask.tolist()
                         targets = list(compress(targets, given))
                         target_ids = list(compress(ids, given))
                         target_pos, own_pos = target_pos[mask], own[mask]

@@ -167,3 +167,17 @@ def test_roles_on_one_target_differ_by_role_not_conflicting() -> None:
     report = orgnet.network.Network(store).load(Dataset(rows))
     assert report.ok, report.rejects
     assert len(list(store.iter_links("HOLDS_ROLE"))) == 2
+
+
+def test_one_plan_applied_to_two_stores_keeps_them_apart() -> None:
+    """A first load takes the planner's id index as its own: a copy, or the stores would share codes."""
+    tiny = _tiny()
+    changes = _plan({k: v for k, v in tiny.items() if k in ("areas", "orgs")}, MemoryStore())
+    a, b = MemoryStore(), MemoryStore()
+    a.apply(changes)
+    b.apply(changes)
+    before = _content(b)
+    a.apply(_plan({"areas": [{"id": "NEW", "name": "新区", "level": "district", "parent_id": "ZJ"}]}, a))
+    assert a.label_of("NEW") == "Area" and b.label_of("NEW") is None
+    assert _content(b) == before
+    assert changes.vocabulary_index is not None and "NEW" not in changes.vocabulary_index
