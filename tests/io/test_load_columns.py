@@ -181,3 +181,32 @@ def test_one_plan_applied_to_two_stores_keeps_them_apart() -> None:
     assert a.label_of("NEW") == "Area" and b.label_of("NEW") is None
     assert _content(b) == before
     assert changes.vocabulary_index is not None and "NEW" not in changes.vocabulary_index
+
+
+def _canonical_id(value: str) -> bool:
+    """The oracle, by hand: 1-200 printable ASCII characters, no space, not starting with a digit or sign."""
+    return (0 < len(value) <= 200 and all(0x21 <= ord(ch) <= 0x7E for ch in value)
+            and value[0] not in "0123456789+-")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=6),
+    st.text(alphabet="aZ9+-. \u3000Ｐ\n\t", max_size=4),
+    st.sampled_from(["a" * 200, "a" * 201, "P-1", "1001.0", "3.2E+14", "-x", "+x", ",x", "/x", ":x", "~", "!",
+                     "x ", " x", "x\n", "", "ab\u00e9"]),
+), min_size=1, max_size=30))
+def test_ids_taken_without_the_parser_are_the_ones_it_keeps(values: list[str]) -> None:
+    """The vectorised id check passes exactly the canonical ids; the parser returns those unchanged."""
+    from orgnet.io.validate import _fast_mask, _specs
+    from orgnet.model import _to_id
+
+    spec = _specs("people")["id"]
+    masks = _fast_mask(spec, list(values))
+    assert masks is not None
+    present, fine = masks
+    assert present.all()
+    assert fine.tolist() == [_canonical_id(v) for v in values]
+    for v, ok in zip(values, fine.tolist()):
+        if ok:
+            assert _to_id(v) == v
