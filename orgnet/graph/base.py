@@ -21,13 +21,18 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, overload, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "ReadWriteLock",
     "NodeInfo",
     "LinkRow",
     "FieldRelBatch",
+    "Pairs",
+    "LinkColumns",
     "ChangeSet",
     "GraphStore",
     "link_key",
@@ -111,6 +116,106 @@ class LinkRow(NamedTuple):
     props: dict[str, Any]
 
 
+class Pairs(Sequence[tuple[str, str]]):
+    """(start, end) pairs held as two columns, as a load plans them.
+
+    A sequence of tuples to every reader (built on first use and kept); a store
+    that works on columns reads :attr:`starts` and :attr:`ends`, or the
+    positions of both ends in :attr:`ChangeSet.vocabulary` when the planner gave
+    them (:attr:`start_pos`, :attr:`end_pos`: ``-1`` for an id it did not know).
+
+    Examples
+    --------
+    >>> pairs = Pairs(["a", "b"], ["x", "y"])
+    >>> len(pairs), list(pairs), pairs[1]
+    (2, [('a', 'x'), ('b', 'y')], ('b', 'y'))
+    """
+
+    __slots__ = ("starts", "ends", "start_pos", "end_pos", "_rows")
+
+    def __init__(self, starts: list[str], ends: list[str], start_pos: np.ndarray | None = None,
+                 end_pos: np.ndarray | None = None) -> None:
+        if len(starts) != len(ends):
+            raise ValueError("starts and ends must have the same length")
+        self.starts = starts
+        self.ends = ends
+        self.start_pos = start_pos
+        self.end_pos = end_pos
+        self._rows: list[tuple[str, str]] | None = None
+
+    def _all(self) -> list[tuple[str, str]]:
+        if self._rows is None:
+            self._rows = list(zip(self.starts, self.ends))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._all())
+
+
+class LinkColumns(Sequence[LinkRow]):
+    """Link rows held as columns, as a load plans them.
+
+    ``props`` maps each property of the link kind to its column (``None`` where
+    a row leaves it out). Readers that iterate see :class:`LinkRow` values
+    (absent properties left out), built on first use and kept; a store that
+    works on columns reads the columns and, when the planner gave them, the
+    positions of both ends in :attr:`ChangeSet.vocabulary`.
+
+    Examples
+    --------
+    >>> rows = LinkColumns(["P1", "P2"], ["H1", "H1"], {"since": ["2023-01-01", None]})
+    >>> list(rows)
+    [LinkRow(src='P1', dst='H1', props={'since': '2023-01-01'}), LinkRow(src='P2', dst='H1', props={})]
+    """
+
+    __slots__ = ("srcs", "dsts", "props", "src_pos", "dst_pos", "_rows")
+
+    def __init__(self, srcs: list[str], dsts: list[str], props: dict[str, list[Any]],
+                 src_pos: np.ndarray | None = None, dst_pos: np.ndarray | None = None) -> None:
+        if len(srcs) != len(dsts) or any(len(col) != len(srcs) for col in props.values()):
+            raise ValueError("every column must have the same length")
+        self.srcs = srcs
+        self.dsts = dsts
+        self.props = props
+        self.src_pos = src_pos
+        self.dst_pos = dst_pos
+        self._rows: list[LinkRow] | None = None
+
+    def _all(self) -> list[LinkRow]:
+        if self._rows is None:
+            names = list(self.props)
+            if names:
+                dicts = [{k: v for k, v in zip(names, values) if v is not None}
+                         for values in zip(*self.props.values())]
+            else:
+                dicts = [{} for _ in range(len(self.srcs))]
+            self._rows = [LinkRow(s, d, p) for s, d, p in zip(self.srcs, self.dsts, dicts)]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.srcs)
+
+    @overload
+    def __getitem__(self, i: int) -> LinkRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[LinkRow]: ...
+    def __getitem__(self, i: int | slice) -> LinkRow | list[LinkRow]:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[LinkRow]:
+        return iter(self._all())
+
+
 @dataclass
 class FieldRelBatch:
     """Relationships of one type defined by a reference field of a node kind.
@@ -118,23 +223,40 @@ class FieldRelBatch:
     ``owners`` are the nodes whose relationships of this type are replaced (the
     record's node); ``edges`` are the new (start, end) pairs. With ``reverse``
     the owner is the end node (``RAISED`` points at the matter that names its raiser).
+    ``owner_pos``: where the planner gave them, the owners' positions in
+    :attr:`ChangeSet.vocabulary`.
     """
 
     type: str
     reverse: bool
     owners: list[str]
-    edges: list[tuple[str, str]]
+    edges: Sequence[tuple[str, str]]
+    owner_pos: np.ndarray | None = None
 
 
 @dataclass
 class ChangeSet:
-    """A validated batch of writes, in the order they must be applied."""
+    """A validated batch of writes, in the order they must be applied.
+
+    A load's planner also says where each id sits in one list of every id it
+    checked (:attr:`vocabulary`, with :attr:`node_positions` and the positions
+    held by :class:`Pairs`, :class:`LinkColumns` and
+    :attr:`FieldRelBatch.owner_pos`), so a store that codes ids to integers
+    looks each distinct id up once instead of once per reference. Those hints
+    are optional: a change set without them means the same.
+    """
 
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Label -> node rows (``id`` plus properties, absent values left out)."""
     field_rels: list[FieldRelBatch] = field(default_factory=list)
-    links: dict[str, list[LinkRow]] = field(default_factory=dict)
+    links: dict[str, Sequence[LinkRow]] = field(default_factory=dict)
     """Relationship type -> link rows."""
+    vocabulary: list[str] | None = None
+    """Every id the planner checked (positions index into it); None without hints."""
+    node_positions: dict[str, np.ndarray] = field(default_factory=dict)
+    """Label -> the position in :attr:`vocabulary` of each of its node rows."""
+    vocabulary_index: dict[str, int] | None = None
+    """Id -> its position in :attr:`vocabulary`, when every id is there once (not to be changed)."""
 
     def size(self) -> int:
         """Number of node rows plus relationship rows."""

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo
+from orgnet.graph.base import ChangeSet, LinkColumns, LinkRow, NodeInfo, Pairs
 from orgnet.model import LINK_MODELS, NODE_MODELS, REL_TYPES
 
 if TYPE_CHECKING:
@@ -143,6 +143,14 @@ class Ids:
         """Codes of many ids, coding the new ones (caller holds the store's write lock)."""
         codes = self.codes(ids)
         missing = codes < 0
+        if missing.all() and len(ids):  # all new (a first load): one dict update when they are distinct
+            index = self.index
+            start, before = len(self._names), len(index)
+            index.update(zip(ids, range(start, start + len(ids))))
+            if len(index) == before + len(ids):
+                self._names.extend(ids)
+                return np.arange(start, start + len(ids), dtype=np.int64)
+            # an id twice: the codes just written are replaced below (every one of these ids was new)
         if missing.any():
             index = self.index
             where = np.flatnonzero(missing).tolist()
@@ -154,6 +162,18 @@ class Ids:
             codes[missing] = self.codes(asked)
             self.array(len(self._names))  # code the other direction now, not in the next question
         return codes
+
+    def adopt(self, names: list[str], index: dict[str, int]) -> None:
+        """Take the first codes from a list of distinct ids and its index (codes = positions).
+
+        Only while no id has a code (a first load): the planner's index of every id it
+        checked then serves as the store's, without building a second one.
+        """
+        if self._names or len(index) != len(names):
+            raise ValueError("adopt() needs an empty Ids and distinct names")
+        with self._lock:
+            self._names = list(names)
+            self._index = index.copy()  # the change set keeps its own
 
     def name(self, code: int) -> str:
         return self._names[int(code)]
@@ -379,20 +399,30 @@ class State:
         nodes = dict(self.nodes)
         rels = dict(self.rels)
         take_id = itemgetter("id")
-        all_new = [node_id for rows in changes.nodes.values() for node_id in map(take_id, rows)]
-        codes_all = ids.add(all_new) if all_new else _EMPTY
+        positions = changes.node_positions
+        if (not len(ids) and changes.vocabulary is not None and changes.vocabulary_index is not None
+                and all(len(positions.get(lab, ())) == len(rows) for lab, rows in changes.nodes.items())):
+            # a first load: the planner's ids and positions are the codes (checked ids of rows
+            # it rejected get a code too, and stay without a node)
+            ids.adopt(changes.vocabulary, changes.vocabulary_index)
+            codes_all = np.concatenate([positions.get(lab, _EMPTY) for lab in changes.nodes] or [_EMPTY])
+        else:
+            all_new = [node_id for rows in changes.nodes.values() for node_id in map(take_id, rows)]
+            codes_all = ids.add(all_new) if all_new else _EMPTY
         n = max(self.n, len(ids))
         if n > len(label):
             label = np.concatenate([label, np.full(n - len(label), -1, dtype=np.int8)])
         else:
             label = label.copy()
         at = 0
+        node_codes: dict[str, np.ndarray] = {}
         for lab, rows in changes.nodes.items():
             if not rows:
                 continue
             import pyarrow as pa
 
             codes = codes_all[at : at + len(rows)]
+            node_codes[lab] = codes
             at += len(rows)
             # within a batch the last row of an id wins
             import pandas as pd
@@ -417,32 +447,47 @@ class State:
             )
             label[codes] = LABEL_NUMBER[lab]
         state = State(ids, n, label, nodes, rels)
+        coded = _Coder(state, changes, node_codes)
         for batch in changes.field_rels:
-            owners = state.codes(batch.owners)
+            owners = coded(batch.owners, batch.owner_pos)
             current = rels.get(batch.type)
             if current is not None and len(owners):
                 stay = ~np.isin(current.dst if batch.reverse else current.src, owners[owners >= 0])
                 if not stay.all():
                     rels[batch.type] = current.take(stay)
             if batch.edges:
-                starts, ends = zip(*batch.edges)  # two columns in one C-level pass
-                src = state.codes(starts)
-                dst = state.codes(ends)
+                edges = batch.edges
+                if isinstance(edges, Pairs):
+                    src = coded(edges.starts, edges.start_pos)
+                    dst = coded(edges.ends, edges.end_pos)
+                else:
+                    starts, ends = zip(*edges)  # two columns in one C-level pass
+                    src = state.codes(starts)
+                    dst = state.codes(ends)
                 rels[batch.type] = _merge(rels.get(batch.type), src, dst, None, {})
         for rel_type, links in changes.links.items():
             if not links:
                 continue
-            starts, ends, all_props = zip(*links)
-            src = state.codes(starts)
-            dst = state.codes(ends)
             keys = LINK_KEYS.get(rel_type, ())
-            names = list(dict.fromkeys(k for p in all_props for k in p))
-            props = {k: _object_array(list(map(methodcaller("get", k), all_props))) for k in names}
+            if isinstance(links, LinkColumns):
+                src = coded(links.srcs, links.src_pos)
+                dst = coded(links.dsts, links.dst_pos)
+                # a property no row gives is no column, as when it comes row by row
+                props = {k: _object_array(col) for k, col in links.props.items()
+                         if any(v is not None for v in col)}
+                key_columns = [links.props.get(k, [None] * len(links)) for k in keys]
+            else:
+                starts, ends, all_props = zip(*links)
+                src = state.codes(starts)
+                dst = state.codes(ends)
+                names = list(dict.fromkeys(k for p in all_props for k in p))
+                props = {k: _object_array(list(map(methodcaller("get", k), all_props))) for k in names}
+                key_columns = [list(map(methodcaller("get", k), all_props)) for k in keys]
             key = None
             if len(keys) == 1:
-                key = props.get(keys[0], np.full(len(links), None, dtype=object))
+                key = _object_array(key_columns[0])
             elif keys:
-                key = _object_array([tuple(p.get(k) for k in keys) for p in all_props])
+                key = _object_array(list(zip(*key_columns)))
             rels[rel_type] = _merge(rels.get(rel_type), src, dst, key, props)
         return State(ids, n, label, nodes, rels)
 
@@ -463,6 +508,49 @@ class State:
             stay = ~(np.isin(r.src, codes) | np.isin(r.dst, codes))
             rels[rel_type] = r if stay.all() else r.take(stay)
         return State(self.ids, self.n, label, nodes, rels)
+
+
+class _Coder:
+    """Codes of ids in a state, from the planner's positions when the change set has them.
+
+    The distinct ids the planner checked (:attr:`ChangeSet.vocabulary`) are looked up
+    once; every column that comes with positions is then one array index, not one dict
+    lookup per row. Ids absent from the state code to ``-1``, as :meth:`State.codes`.
+    """
+
+    def __init__(self, state: State, changes: ChangeSet, node_codes: dict[str, np.ndarray]) -> None:
+        self.state = state
+        self.changes = changes
+        self.node_codes = node_codes
+        """Label -> the codes of its node rows, in row order (as coded by the write)."""
+        self._vocab: np.ndarray | None = None
+
+    def vocab(self) -> np.ndarray:
+        if self._vocab is None:
+            words = self.changes.vocabulary or []
+            codes = np.full(len(words), -1, dtype=np.int64)
+            for lab, positions in self.changes.node_positions.items():
+                given = self.node_codes.get(lab)
+                if given is not None and len(given) == len(positions):  # the rows just coded
+                    codes[positions] = given
+            rest = np.flatnonzero(codes < 0)
+            if len(rest):
+                codes[rest] = self.state.ids.codes([words[i] for i in rest.tolist()])
+            n, label = self.state.n, self.state.label
+            ok = (codes >= 0) & (codes < n)
+            ok[ok] = label[codes[ok]] >= 0
+            codes[~ok] = -1
+            self._vocab = codes
+        return self._vocab
+
+    def __call__(self, names: Sequence[str], positions: np.ndarray | None) -> np.ndarray:
+        if positions is None or self.changes.vocabulary is None or len(positions) != len(names):
+            return self.state.codes(names)
+        vocab = self.vocab()
+        if not len(vocab):
+            return np.full(len(positions), -1, dtype=np.int64)
+        out: np.ndarray = np.where(positions >= 0, vocab[np.maximum(positions, 0)], -1)
+        return out
 
 
 def _merge(old: RelTable | None, src: np.ndarray, dst: np.ndarray, key: np.ndarray | None,

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any, cast
 
 import numpy as np
@@ -34,7 +34,7 @@ import pandas as pd
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from orgnet.errors import InvalidData, Reject
-from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkRow, NodeInfo
+from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkColumns, LinkRow, NodeInfo, Pairs
 from orgnet.io.messages import order_problems, shown_value
 from orgnet.limits import MAX_TEXT_BYTES
 from orgnet.model import (
@@ -139,7 +139,9 @@ def _specs(file: str) -> dict[str, _Spec]:
     return specs
 
 
-_NUMERIC_START = None  # set on first use: the pyarrow array of "0"-"9", "+", "-"
+_CANONICAL_ID = r"^[!-*,./:-~][!-~]{0,199}$"
+"""An id the parser would return unchanged: 1-200 printable ASCII characters without a space,
+the first not a digit, ``+`` or ``-`` (RE2 syntax; ``$`` is the end of the text)."""
 
 
 def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -147,9 +149,6 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    global _NUMERIC_START
-    if _NUMERIC_START is None:
-        _NUMERIC_START = pa.array([*"0123456789", "+", "-"], type=pa.string())
     try:
         arr = pa.array(col)
     except (pa.ArrowException, OverflowError, TypeError, ValueError):
@@ -167,12 +166,8 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
                      pc.less_equal(arr, spec.high if spec.high is not None else 2**62))
     elif spec.kind == "id":
         # printable ASCII without spaces, 1-200 characters; those starting with a digit or sign
-        # could be 1001.0 or 3.2E+14 and go through the parser
-        length = pc.binary_length(arr)
-        ok = pc.and_(pc.and_(pc.ascii_is_printable(arr), pc.invert(pc.match_substring(arr, " "))),
-                     pc.and_(pc.greater(length, 0), pc.less_equal(length, 200)))
-        first = pc.utf8_slice_codeunits(arr, 0, 1)
-        ok = pc.and_not(ok, pc.is_in(first, value_set=_NUMERIC_START))
+        # could be 1001.0 or 3.2E+14 and go through the parser (one RE2 pass, not five kernels)
+        ok = pc.match_substring_regex(arr, _CANONICAL_ID)
     elif spec.kind == "enum":
         ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()))
     elif spec.kind == "date":
@@ -409,10 +404,13 @@ class _Graph:
         parts_ri: list[np.ndarray] = []
         label_codes: list[np.ndarray] = []
         level_codes: list[np.ndarray] = []
+        self.offset: dict[int, int] = {}
+        """Table -> position of its first row (node tables only; rows are consecutive)."""
         for ti, (t, label) in enumerate(zip(tables, labels)):
             if label is None:
                 continue
             col = t.column("id")
+            self.offset[ti] = len(ids)
             ids.extend(col)
             parts_ti.append(np.full(len(col), ti, dtype=np.int32))
             parts_ri.append(np.arange(len(col), dtype=np.int64))
@@ -488,6 +486,7 @@ class _Planner:
         self.problems: list[Reject] = []
         self.rejected: list[set[int]] = [set() for _ in tables]
         self.duplicated_links: set[int] = set()
+        self._pos: dict[tuple[int, str], np.ndarray] = {}
         self.labels: list[str | None] = []
         for t in tables:
             model = FILES[t.file]
@@ -500,6 +499,17 @@ class _Planner:
         if header and header != fieldname:
             reason = f"{header}: {reason}"
         self.problems.append(Reject(file=t.source, row=t.numbers[ri], field=fieldname, type=kind, reason=reason))
+
+    def _positions(self, ti: int, fieldname: str) -> np.ndarray:
+        """Positions in the graph of a reference column's ids (-1: unknown or absent), once per column.
+
+        The graph does not change once the store's nodes are added (:meth:`_stored`), so the
+        positions serve every pass, the conflict check and the plan."""
+        key = (ti, fieldname)
+        pos = self._pos.get(key)
+        if pos is None:
+            pos = self._pos[key] = self.graph.positions(self.tables[ti].column(fieldname))
+        return pos
 
     # ---------------------------------------------------------------- steps
 
@@ -594,7 +604,7 @@ class _Planner:
         """Reject rows whose ``fieldname`` does not point at one of ``allowed``; return the positions."""
         g = self.graph
         col = t.column(fieldname)
-        pos = g.positions(col)
+        pos = self._positions(ti, fieldname)
         cached = t._present.get(fieldname)
         present = cached.copy() if cached is not None else _present(col)
         gone = self.rejected[ti]
@@ -691,8 +701,8 @@ class _Planner:
                 continue
             link = cast(type[Link], FILES[t.file])
             keys = [link.SOURCE, link.TARGET, *link.KEY]
-            if len(set(zip(*(t.column(k) for k in keys)))) == len(t.rows):
-                continue  # no two rows for one relationship (the usual case), found without pandas
+            if self._distinct(ti, link):
+                continue  # no two rows for one relationship (the usual case)
             frame = pd.DataFrame({k: pd.Series(t.column(k), dtype=object) for k in keys})
             dup = frame.duplicated(keep=False).to_numpy()
             if not dup.any():
@@ -712,6 +722,22 @@ class _Planner:
                                 f"the same relationship as row {t.numbers[fi]} ({', '.join(keys)} equal) but "
                                 f"with a different {', '.join(differ)}; keep one of rows {t.numbers[fi]} and "
                                 f"{t.numbers[ri]}")
+
+    def _distinct(self, ti: int, link: type[Link]) -> bool:
+        """True when no two rows of a link table name the same relationship (ends and key)."""
+        t = self.tables[ti]
+        spos = self._positions(ti, link.SOURCE)
+        dpos = self._positions(ti, link.TARGET)
+        if len(spos) and (spos.min() < 0 or dpos.min() < 0):  # an end not known (or absent): compare ids
+            keys = [link.SOURCE, link.TARGET, *link.KEY]
+            return len(set(zip(*(t.column(k) for k in keys)))) == len(t.rows)
+        # distinct ids have distinct positions: compare integers
+        combined = spos * (len(self.graph.ids) + 1) + dpos
+        for k in link.KEY:
+            codes, uniques = pd.factorize(pd.Series(t.column(k), dtype=object))  # absent: -1
+            combined = combined * (len(uniques) + 1) + (codes + 1)
+        ordered = np.sort(combined)
+        return not bool((ordered[1:] == ordered[:-1]).any())
 
     def _cycles(self, org_parents: dict[str, str | None]) -> None:
         parents = dict(org_parents)
@@ -738,54 +764,86 @@ class _Planner:
         return {name: counts[name] for name in FILES if name in counts}
 
     def _changes(self) -> ChangeSet:
-        changes = ChangeSet()
-        field_batches: dict[tuple[str, str], FieldRelBatch] = {}
+        """The writes, as columns, with each id's position in the graph (see :class:`ChangeSet`)."""
+        g = self.graph
+        changes = ChangeSet(vocabulary=g.ids, vocabulary_index=g.index if len(g.index) == len(g.ids) else None)
+        # (label, field) -> type, reverse, owners, owner positions, starts, ends, start and end positions
+        parts: dict[tuple[str, str], tuple[FieldRel, list[Any], list[np.ndarray], list[Any], list[Any],
+                                           list[np.ndarray], list[np.ndarray]]] = {}
+        node_pos: dict[str, list[np.ndarray]] = {}
         for ti, t in enumerate(self.tables):
             gone = self.rejected[ti]
-            keep = [ri for ri in range(len(t.rows)) if ri not in gone] if gone else None
-            rows = t.rows if keep is None else [t.rows[ri] for ri in keep]
+            keep_list = [ri for ri in range(len(t.rows)) if ri not in gone] if gone else None
+            keep = None if keep_list is None else np.array(keep_list, dtype=np.int64)
+
+            rows = _keep_rows(t.rows, keep_list)
             label = self.labels[ti]
             if label is not None:
                 changes.nodes.setdefault(label, []).extend(rows)
-                ids = t.column("id") if keep is None else [t.column("id")[ri] for ri in keep]
+                own = g.offset[ti] + (np.arange(len(t.rows), dtype=np.int64) if keep is None else keep)
+                node_pos.setdefault(label, []).append(own)
+                ids = _keep_rows(t.column("id"), keep_list)
                 for rel in _FIELD_RELS.get(label, []):
-                    key = (label, rel.field)
-                    batch = field_batches.get(key)
-                    if batch is None:
-                        batch = field_batches[key] = FieldRelBatch(rel.type, rel.reverse, [], [])
-                    batch.owners.extend(ids)
-                    col = t.column(rel.field)
-                    targets = col if keep is None else [col[ri] for ri in keep]
-                    if None not in targets:  # every row names one: pairs straight from zip
-                        batch.edges.extend(zip(targets, ids) if rel.reverse else zip(ids, targets))
-                    elif rel.reverse:
-                        batch.edges.extend([(v, i) for i, v in zip(ids, targets) if v is not None])
+                    part = parts.get((label, rel.field))
+                    if part is None:
+                        part = parts[(label, rel.field)] = (rel, [], [], [], [], [], [])
+                    _, owners, owner_pos, starts, ends, start_pos, end_pos = part
+                    owners.extend(ids)
+                    owner_pos.append(own)
+                    targets = _keep_rows(t.column(rel.field), keep_list)
+                    target_pos = _keep_pos(self._positions(ti, rel.field), keep)
+                    own_pos = own
+                    present = t._present.get(rel.field)
+                    mask = (np.array([v is not None for v in targets], dtype=bool) if present is None
+                            else _keep_pos(present, keep))
+                    if not mask.all():  # only the rows that name one
+                        given = mask.tolist()
+                        targets = list(compress(targets, given))
+                        target_ids = list(compress(ids, given))
+                        target_pos, own_pos = target_pos[mask], own[mask]
                     else:
-                        batch.edges.extend([(i, v) for i, v in zip(ids, targets) if v is not None])
+                        target_ids = ids
+                    if rel.reverse:
+                        starts.extend(targets)
+                        ends.extend(target_ids)
+                        start_pos.append(target_pos)
+                        end_pos.append(own_pos)
+                    else:
+                        starts.extend(target_ids)
+                        ends.extend(targets)
+                        start_pos.append(own_pos)
+                        end_pos.append(target_pos)
             else:
                 link = cast(type[Link], FILES[t.file])
                 src, dst = link.SOURCE, link.TARGET
-                if ti not in self.duplicated_links:
-                    # LinkRow(...) without its Python-level __new__ (2x faster); link files
-                    # without properties (contacts, …) skip the per-row copy
-                    make = tuple.__new__
-                    srcs = t.column(src) if keep is None else [t.column(src)[ri] for ri in keep]
-                    dsts = t.column(dst) if keep is None else [t.column(dst)[ri] for ri in keep]
-                    if len(link.model_fields) == 2:
-                        props: Any = [{} for _ in range(len(srcs))]
-                    else:
-                        props = [_props(row, src, dst) for row in rows]
-                    changes.links.setdefault(link.TYPE, []).extend(
-                        map(make, repeat(LinkRow, len(srcs)), zip(srcs, dsts, props)))
+                if ti not in self.duplicated_links and link.TYPE not in changes.links:
+                    names = [k for k in link.model_fields if k not in (src, dst)]
+                    changes.links[link.TYPE] = LinkColumns(
+                        _keep_rows(t.column(src), keep_list), _keep_rows(t.column(dst), keep_list),
+                        {k: _keep_rows(t.column(k), keep_list) for k in names},
+                        _keep_pos(self._positions(ti, src), keep), _keep_pos(self._positions(ti, dst), keep))
                     continue
                 merged: dict[tuple[Any, ...], LinkRow] = {}
                 for row in rows:
                     props = _props(row, src, dst)
                     ident = (row[src], row[dst], *(props.get(k) for k in link.KEY))
                     merged[ident] = LinkRow(row[src], row[dst], props)
-                changes.links.setdefault(link.TYPE, []).extend(merged.values())
-        changes.field_rels = list(field_batches.values())
+                changes.links[link.TYPE] = [*changes.links.get(link.TYPE, []), *merged.values()]
+        cat = np.concatenate
+        changes.node_positions = {label: cat(p) for label, p in node_pos.items()}
+        changes.field_rels = [
+            FieldRelBatch(rel.type, rel.reverse, owners, Pairs(starts, ends, cat(sp), cat(ep)), cat(op))
+            for rel, owners, op, starts, ends, sp, ep in parts.values()
+        ]
         return changes
+
+
+def _keep_rows(values: list[Any], keep: list[int] | None) -> list[Any]:
+    return values if keep is None else [values[ri] for ri in keep]
+
+
+def _keep_pos(pos: np.ndarray, keep: np.ndarray | None) -> np.ndarray:
+    return pos if keep is None else pos[keep]
 
 
 def _props(row: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
