@@ -111,3 +111,17 @@ def test_recommend_with_a_district_loaded_first_and_an_area_loaded_last(store: A
     assert [(p.unit, p.unit_district, p.community, p.district, p.cost) for p in plan.pairs] == [
         ("U1", "D", "C1", "D", 0), ("U0", None, "C2", "D2", 0)]
     assert (plan.uncovered, plan.total_cost) == ([], 0)
+
+
+def test_chain_names_an_assignee_loaded_first(store: Any) -> None:
+    """O0 arrives first and is M1's assignee; M2 has none."""
+    load_in_turn(
+        store,
+        {"orgs": [{"id": "O0", "kind": "branch"}]},
+        {"households": [{"id": "H1"}],
+         "matters": [{"id": "M1", "raised_by": "H1", "assignee_id": "O0"}, {"id": "M2", "raised_by": "H1"}]},
+    )
+    first_is(store, "O0")
+    got = {m: (c.assignee_id, c.household_id, steps(c)) for m in ("M1", "M2") for c in [contact_chain(store, m)]}
+    assert got == {"M1": ("O0", "H1", [("household", "H1", [], [])]),
+                   "M2": (None, "H1", [("household", "H1", [], [])])}
