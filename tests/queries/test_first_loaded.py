@@ -15,6 +15,7 @@ from typing import Any
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
 from orgnet.queries.chains import contact_chain
+from orgnet.queries.kpis import kpis
 from orgnet.queries.recommend import recommend_pairings
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -125,3 +126,27 @@ def test_chain_names_an_assignee_loaded_first(store: Any) -> None:
     got = {m: (c.assignee_id, c.household_id, steps(c)) for m in ("M1", "M2") for c in [contact_chain(store, m)]}
     assert got == {"M1": ("O0", "H1", [("household", "H1", [], [])]),
                    "M2": (None, "H1", [("household", "H1", [], [])])}
+
+
+def test_kpis_in_a_grid_loaded_first_and_a_district_loaded_last(store: Any) -> None:
+    """G1 arrives first, D9 last. In G1: activity A1, standardized site S1, matter M1 (raised by
+    H1, in B1 on G1, closed) and social worker P1 (home H1). A2, S2 and M2 have no area: they
+    count for the whole city only. D9 holds nothing."""
+    load_in_turn(
+        store,
+        {"areas": [{"id": "G1", "level": "grid", "parent_id": "C1"},
+                   {"id": "C1", "level": "community", "parent_id": "D1"},
+                   {"id": "D1", "level": "district", "parent_id": "Z"}, {"id": "Z", "level": "city"}]},
+        {"buildings": [{"id": "B1", "grid_id": "G1"}], "households": [{"id": "H1", "building_id": "B1"}],
+         "people": [{"id": "P1", "is_member": False, "household_id": "H1"}],
+         "roles": [{"person_id": "P1", "role": "social_worker", "target_id": "C1"}],
+         "activities": [{"id": "A1", "date": "2023-05-01", "area_id": "G1"}, {"id": "A2", "date": "2023-06-01"}],
+         "sites": [{"id": "S1", "standardized": True, "area_id": "G1"}, {"id": "S2", "standardized": True}],
+         "matters": [{"id": "M1", "raised_by": "H1", "created_at": "2023-03-01", "closed_at": "2023-03-02"},
+                     {"id": "M2", "created_at": "2023-04-01"}]},
+        {"areas": [{"id": "D9", "level": "district", "parent_id": "Z"}]},
+    )
+    first_is(store, "G1")
+    wanted = ("activities", "standardized_sites", "social_workers", "matter_completion_rate")
+    got = {area: tuple(getattr(kpis(store, 2023, area=area), k) for k in wanted) for area in (None, "G1", "D9")}
+    assert got == {None: (2, 2, 1, 0.5), "G1": (1, 1, 1, 1.0), "D9": (0, 0, 0, None)}
