@@ -150,3 +150,19 @@ def test_kpis_in_a_grid_loaded_first_and_a_district_loaded_last(store: Any) -> N
     wanted = ("activities", "standardized_sites", "social_workers", "matter_completion_rate")
     got = {area: tuple(getattr(kpis(store, 2023, area=area), k) for k in wanted) for area in (None, "G1", "D9")}
     assert got == {None: (2, 2, 1, 0.5), "G1": (1, 1, 1, 1.0), "D9": (0, 0, 0, None)}
+
+
+def test_matter_of_a_household_loaded_first_counts_where_it_lives(store: Any) -> None:
+    """H0 arrives first with no building; a later load puts it in B1 on grid G1 and adds M1,
+    raised by H0 and still open. M1 counts in G1 (completion 0 of 1) and nowhere else."""
+    load_in_turn(
+        store,
+        {"households": [{"id": "H0"}]},
+        {"areas": [{"id": "G1", "level": "grid"}, {"id": "G2", "level": "grid"}],
+         "buildings": [{"id": "B1", "grid_id": "G1"}], "households": [{"id": "H0", "building_id": "B1"}],
+         "matters": [{"id": "M1", "raised_by": "H0", "created_at": "2023-03-01"}]},
+    )
+    first_is(store, "H0")
+    got = {area: (r.matter_completion_rate, r.denominators["matters"])
+           for area in (None, "G1", "G2") for r in [kpis(store, 2023, area=area)]}
+    assert got == {None: (0.0, 1), "G1": (0.0, 1), "G2": (None, 0)}
