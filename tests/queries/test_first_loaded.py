@@ -14,7 +14,7 @@ from typing import Any
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.queries.chains import contact_chain
+from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.kpis import kpis
 from orgnet.queries.recommend import recommend_pairings
 
@@ -58,6 +58,10 @@ def test_chain_above_a_grid_loaded_first(store: Any) -> None:
     assert steps(chain) == [("household", "H1", [], ["P1"]), ("building", "B1", [], ["P1"]),
                             ("grid", "G0", ["O1"], ["P2"])]
     assert (chain.household_id, chain.broken_at) == ("H1", None)
+    # paths from and to the first node: H1 - B1 (IN) - G0 (IN); O1 covers G0
+    assert contact_path(store, "H1", "G0") == ["H1", "B1", "G0"]
+    assert contact_path(store, "G0", "O1") == ["G0", "O1"]
+    assert contact_path(store, "G0", "G0") == ["G0"]
 
 
 def test_chain_through_a_building_loaded_first(store: Any) -> None:
