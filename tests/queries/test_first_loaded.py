@@ -15,6 +15,7 @@ from typing import Any
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
 from orgnet.queries.chains import contact_chain, contact_path
+from orgnet.queries.coverage import coverage
 from orgnet.queries.kpis import kpis
 from orgnet.queries.recommend import recommend_pairings
 
@@ -170,3 +171,19 @@ def test_matter_of_a_household_loaded_first_counts_where_it_lives(store: Any) ->
     got = {area: (r.matter_completion_rate, r.denominators["matters"])
            for area in (None, "G1", "G2") for r in [kpis(store, 2023, area=area)]}
     assert got == {None: (0.0, 1), "G1": (0.0, 1), "G2": (None, 0)}
+
+
+def test_org_chain_under_a_root_loaded_first(store: Any) -> None:
+    """O0 arrives first; a later load makes it cover the city Z and adds O1 under it and O2 under
+    O1. Every org reaches a root (an org above none, covering the city): org_chain has no gap."""
+    load_in_turn(
+        store,
+        {"orgs": [{"id": "O0", "kind": "committee"}]},
+        {"areas": [{"id": "Z", "level": "city"}],
+         "orgs": [{"id": "O0", "kind": "committee", "area_id": "Z"},
+                  {"id": "O1", "kind": "branch", "parent_id": "O0"},
+                  {"id": "O2", "kind": "branch", "parent_id": "O1"}]},
+    )
+    first_is(store, "O0")
+    result = coverage(store, 2023).rules["org_chain"]
+    assert (result.checked, result.gaps) == (3, [])
