@@ -187,3 +187,17 @@ def test_org_chain_under_a_root_loaded_first(store: Any) -> None:
     first_is(store, "O0")
     result = coverage(store, 2023).rules["org_chain"]
     assert (result.checked, result.gaps) == (3, [])
+
+
+def test_org_chain_under_an_org_loaded_first_that_is_no_root(store: Any) -> None:
+    """O0 arrives first and covers nothing: it is no root. O1, under O0, covers the city but has a
+    parent, so it is no root either and its chain (O1, O0) reaches none: both are gaps."""
+    load_in_turn(
+        store,
+        {"orgs": [{"id": "O0", "kind": "committee"}]},
+        {"areas": [{"id": "Z", "level": "city"}],
+         "orgs": [{"id": "O1", "kind": "branch", "parent_id": "O0", "area_id": "Z"}]},
+    )
+    first_is(store, "O0")
+    result = coverage(store, 2023).rules["org_chain"]
+    assert (result.checked, result.gaps) == (2, ["O0", "O1"])
