@@ -201,3 +201,25 @@ def test_org_chain_under_an_org_loaded_first_that_is_no_root(store: Any) -> None
     first_is(store, "O0")
     result = coverage(store, 2023).rules["org_chain"]
     assert (result.checked, result.gaps) == (2, ["O0", "O1"])
+
+
+def test_org_chain_in_areas_loaded_first_and_last(store: Any) -> None:
+    """An org is anchored by the area it covers and its unit's area. D1 arrives first: O1 covers
+    it and belongs to U1 in D2, so O1 counts in D1 and in D2. D9 and O2 (covering it) arrive
+    last. Every org reaches the root O0 (covering the city Z)."""
+    load_in_turn(
+        store,
+        {"areas": [{"id": "D1", "level": "district", "parent_id": "Z"}, {"id": "Z", "level": "city"},
+                   {"id": "D2", "level": "district", "parent_id": "Z"}]},
+        {"units": [{"id": "U1", "area_id": "D2"}],
+         "orgs": [{"id": "O0", "kind": "committee", "area_id": "Z"},
+                  {"id": "O1", "kind": "branch", "parent_id": "O0", "area_id": "D1", "unit_id": "U1"}]},
+        {"areas": [{"id": "D9", "level": "district", "parent_id": "Z"}],
+         "orgs": [{"id": "O2", "kind": "branch", "parent_id": "O0", "area_id": "D9"}]},
+    )
+    first_is(store, "D1")
+    checked = {area: (r.checked, r.gaps) for area in (None, "Z", "D1", "D2", "D9")
+               for r in [coverage(store, 2023, area=area).rules["org_chain"]]}
+    assert checked == {None: (3, []), "Z": (3, []), "D1": (1, []), "D2": (1, []), "D9": (1, [])}
+    rollup = coverage(store, 2023).by_district
+    assert {d: rollup[d]["org_chain"].checked for d in ("D1", "D2", "D9")} == {"D1": 1, "D2": 1, "D9": 1}
