@@ -223,3 +223,42 @@ def test_org_chain_in_areas_loaded_first_and_last(store: Any) -> None:
     assert checked == {None: (3, []), "Z": (3, []), "D1": (1, []), "D2": (1, []), "D9": (1, [])}
     rollup = coverage(store, 2023).by_district
     assert {d: rollup[d]["org_chain"].checked for d in ("D1", "D2", "D9")} == {"D1": 1, "D2": 1, "D9": 1}
+
+
+def test_person_anchored_at_a_household_loaded_first(store: Any) -> None:
+    """A person is where their household's building is; without a household, where their org is
+    (the area it covers), else where their unit is. H0 arrives first (a later load puts it on
+    grid G1): P0 lives there and counts in G1, not where their org O2 is (G2). P0 is an
+    in-service member with no registration: a gap of member_registration."""
+    load_in_turn(
+        store,
+        {"households": [{"id": "H0"}]},
+        {"areas": [{"id": "G1", "level": "grid"}, {"id": "G2", "level": "grid"}],
+         "buildings": [{"id": "B1", "grid_id": "G1"}], "households": [{"id": "H0", "building_id": "B1"}],
+         "orgs": [{"id": "O2", "kind": "branch", "area_id": "G2"}],
+         "people": [{"id": "P0", "is_member": True, "member_category": "in_service", "household_id": "H0",
+                     "org_id": "O2"}]},
+    )
+    first_is(store, "H0")
+    expected = {"G1": (1, ["P0"]), "G2": (0, [])}
+    got = {a: (r.checked, r.gaps) for a in expected
+           for r in [coverage(store, 2023, area=a).rules["member_registration"]]}
+    assert got == expected
+
+
+def test_person_anchored_at_an_org_area_loaded_first(store: Any) -> None:
+    """G1 arrives first: P1 has no household, their org O1 covers G1, their unit U2 is in G2:
+    P1 counts in G1 (a gap of member_registration there), not in G2."""
+    load_in_turn(
+        store,
+        {"areas": [{"id": "G1", "level": "grid"}]},
+        {"areas": [{"id": "G2", "level": "grid"}], "units": [{"id": "U2", "area_id": "G2"}],
+         "orgs": [{"id": "O1", "kind": "branch", "area_id": "G1"}],
+         "people": [{"id": "P1", "is_member": True, "member_category": "in_service", "org_id": "O1",
+                     "unit_id": "U2"}]},
+    )
+    first_is(store, "G1")
+    expected = {"G1": (1, ["P1"]), "G2": (0, [])}
+    got = {a: (r.checked, r.gaps) for a in expected
+           for r in [coverage(store, 2023, area=a).rules["member_registration"]]}
+    assert got == expected
