@@ -264,3 +264,40 @@ def test_unknown_area_is_not_found(store: Any, query: Any) -> None:
         query(store, YEAR, area="NOPE")
     assert caught.value.node_id == "NOPE"
     assert "no area with id 'NOPE'" in str(caught.value)
+
+
+def test_report_when_every_registered_subject_registered_twice(store: Any) -> None:
+    """U1, the only subject registered in 2023, registered with C1 (reported) and C2 (not): one
+    subject checked, anchored by both communities; its gap belongs to C2's registration only.
+    U2 registered once, in 2022: not checked in 2023."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": "U1", "category": "soe"}, {"id": "U2", "category": "soe"}],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": YEAR, "reported": True},
+                          {"source_id": "U1", "community_id": "C2", "year": YEAR, "reported": False},
+                          {"source_id": "U2", "community_id": "C1", "year": YEAR - 1, "reported": False}],
+    }
+    load(store, rows)
+    expected = {None: (1, ["U1"]), "C1": (1, []), "C2": (1, ["U1"])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
+
+
+def test_report_counts_every_subject_registered_once(store: Any) -> None:
+    """Four units registered once each in 2023: U1 with C1, U2 to U4 with C2 (U4 not reported)."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": f"U{i}", "category": "soe"} for i in range(1, 5)],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": YEAR, "reported": True}] + [
+            {"source_id": u, "community_id": "C2", "year": YEAR, "reported": u != "U4"} for u in ("U2", "U3", "U4")],
+    }
+    load(store, rows)
+    expected = {None: (4, ["U4"]), "C1": (1, []), "C2": (3, ["U4"])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
