@@ -301,3 +301,21 @@ def test_report_counts_every_subject_registered_once(store: Any) -> None:
         assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
         result = coverage(store, YEAR, area=area).rules["registration_report"]
         assert (result.checked, result.gaps) == want, area
+
+
+def test_report_of_several_subjects_registered_twice(store: Any) -> None:
+    """U1, U2 and U3 each registered with C1 and C2 in 2023; only U1's C1 registration is not
+    reported. Each is checked in both communities; U1 is a gap in C1 only."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": f"U{i}", "category": "soe"} for i in range(1, 4)],
+        "registrations": [{"source_id": u, "community_id": c, "year": YEAR, "reported": (u, c) != ("U1", "C1")}
+                          for u in ("U1", "U2", "U3") for c in ("C1", "C2")],
+    }
+    load(store, rows)
+    expected = {None: (3, ["U1"]), "C1": (3, ["U1"]), "C2": (3, [])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
