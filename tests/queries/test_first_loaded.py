@@ -262,3 +262,21 @@ def test_person_anchored_at_an_org_area_loaded_first(store: Any) -> None:
     got = {a: (r.checked, r.gaps) for a in expected
            for r in [coverage(store, 2023, area=a).rules["member_registration"]]}
     assert got == expected
+
+
+def test_subjects_anchored_nowhere_stay_out_of_the_area_loaded_last(store: Any) -> None:
+    """P7 (an in-service member with no household, org or unit) and H2 (in no building) are
+    anchored nowhere: they count for the whole city only, never in D9, the area loaded last."""
+    load_in_turn(
+        store,
+        {"areas": [{"id": "Z", "level": "city"}], "households": [{"id": "H2"}],
+         "people": [{"id": "P7", "is_member": True, "member_category": "in_service"}]},
+        {"areas": [{"id": "D9", "level": "district", "parent_id": "Z"}]},
+    )
+    whole, d9 = coverage(store, 2023), coverage(store, 2023, area="D9")
+    rules = ("member_registration", "household_contact")
+    assert {r: (whole.rules[r].checked, whole.rules[r].gaps) for r in rules} == {
+        "member_registration": (1, ["P7"]), "household_contact": (1, ["H2"])}
+    assert {r: d9.rules[r].checked for r in rules} == {"member_registration": 0, "household_contact": 0}
+    assert "D9" not in whole.by_district or all(c.checked == 0 for r, c in whole.by_district["D9"].items()
+                                                if r in rules)
