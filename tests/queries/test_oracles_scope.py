@@ -319,3 +319,21 @@ def test_report_of_several_subjects_registered_twice(store: Any) -> None:
         assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
         result = coverage(store, YEAR, area=area).rules["registration_report"]
         assert (result.checked, result.gaps) == want, area
+
+
+def test_each_year_asked_of_one_store_has_its_own_registrations(store: Any) -> None:
+    """U1 registered in 2022 only, U2 in 2023 only: each year's gaps are the other unit, whatever
+    year was asked before (the embedded engine keeps per-state caches across questions)."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": "U1", "category": "soe", "area_id": "C1"}, {"id": "U2", "category": "soe", "area_id": "C1"}],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": 2022, "reported": True},
+                          {"source_id": "U2", "community_id": "C1", "year": 2023, "reported": False}],
+    }
+    load(store, rows)
+    for year, gaps, report_gaps in ((2022, ["U2"], []), (2023, ["U1"], ["U2"]), (2022, ["U2"], [])):
+        report = coverage(store, year)
+        assert report.rules["unit_registration"].gaps == gaps, year
+        assert oracles.coverage(rows, year)["unit_registration"] == (2, gaps), year
+        assert (report.rules["registration_report"].checked, report.rules["registration_report"].gaps) == (
+            1, report_gaps), year
