@@ -36,7 +36,7 @@ bench: install
 # tests ([tool.mutmut] in pyproject.toml; not in CI). Results: `mutmut results`, docs/mutation.md.
 # MUTATE_EXAMPLES random networks per hypothesis test; MUTATE_MAX_CHILDREN parallel runs.
 MUTATE_EXAMPLES ?= 10
-MUTATE_MAX_CHILDREN ?= 2
+MUTATE_MAX_CHILDREN ?= 1
 mutate:
 	ORGNET_TEST_EXAMPLES=$(MUTATE_EXAMPLES) $(PYTHON) -m mutmut run --max-children $(MUTATE_MAX_CHILDREN)
 	$(PYTHON) -m mutmut results

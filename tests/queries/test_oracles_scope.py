@@ -264,3 +264,76 @@ def test_unknown_area_is_not_found(store: Any, query: Any) -> None:
         query(store, YEAR, area="NOPE")
     assert caught.value.node_id == "NOPE"
     assert "no area with id 'NOPE'" in str(caught.value)
+
+
+def test_report_when_every_registered_subject_registered_twice(store: Any) -> None:
+    """U1, the only subject registered in 2023, registered with C1 (reported) and C2 (not): one
+    subject checked, anchored by both communities; its gap belongs to C2's registration only.
+    U2 registered once, in 2022: not checked in 2023."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": "U1", "category": "soe"}, {"id": "U2", "category": "soe"}],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": YEAR, "reported": True},
+                          {"source_id": "U1", "community_id": "C2", "year": YEAR, "reported": False},
+                          {"source_id": "U2", "community_id": "C1", "year": YEAR - 1, "reported": False}],
+    }
+    load(store, rows)
+    expected = {None: (1, ["U1"]), "C1": (1, []), "C2": (1, ["U1"])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
+
+
+def test_report_counts_every_subject_registered_once(store: Any) -> None:
+    """Four units registered once each in 2023: U1 with C1, U2 to U4 with C2 (U4 not reported)."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": f"U{i}", "category": "soe"} for i in range(1, 5)],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": YEAR, "reported": True}] + [
+            {"source_id": u, "community_id": "C2", "year": YEAR, "reported": u != "U4"} for u in ("U2", "U3", "U4")],
+    }
+    load(store, rows)
+    expected = {None: (4, ["U4"]), "C1": (1, []), "C2": (3, ["U4"])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
+
+
+def test_report_of_several_subjects_registered_twice(store: Any) -> None:
+    """U1, U2 and U3 each registered with C1 and C2 in 2023; only U1's C1 registration is not
+    reported. Each is checked in both communities; U1 is a gap in C1 only."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"},
+                  {"id": "C2", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": f"U{i}", "category": "soe"} for i in range(1, 4)],
+        "registrations": [{"source_id": u, "community_id": c, "year": YEAR, "reported": (u, c) != ("U1", "C1")}
+                          for u in ("U1", "U2", "U3") for c in ("C1", "C2")],
+    }
+    load(store, rows)
+    expected = {None: (3, ["U1"]), "C1": (3, ["U1"]), "C2": (3, [])}
+    for area, want in expected.items():
+        assert oracles.coverage(rows, YEAR, area)["registration_report"] == want, area
+        result = coverage(store, YEAR, area=area).rules["registration_report"]
+        assert (result.checked, result.gaps) == want, area
+
+
+def test_each_year_asked_of_one_store_has_its_own_registrations(store: Any) -> None:
+    """U1 registered in 2022 only, U2 in 2023 only: each year's gaps are the other unit, whatever
+    year was asked before (the embedded engine keeps per-state caches across questions)."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "Z"}],
+        "units": [{"id": "U1", "category": "soe", "area_id": "C1"}, {"id": "U2", "category": "soe", "area_id": "C1"}],
+        "registrations": [{"source_id": "U1", "community_id": "C1", "year": 2022, "reported": True},
+                          {"source_id": "U2", "community_id": "C1", "year": 2023, "reported": False}],
+    }
+    load(store, rows)
+    for year, gaps, report_gaps in ((2022, ["U2"], []), (2023, ["U1"], ["U2"]), (2022, ["U2"], [])):
+        report = coverage(store, year)
+        assert report.rules["unit_registration"].gaps == gaps, year
+        assert oracles.coverage(rows, year)["unit_registration"] == (2, gaps), year
+        assert (report.rules["registration_report"].checked, report.rules["registration_report"].gaps) == (
+            1, report_gaps), year
