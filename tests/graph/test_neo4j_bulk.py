@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _servers import free_port
 
 import orgnet
 from orgnet.errors import InvalidArgument, StoreError
@@ -111,12 +111,6 @@ def typed(store: Neo4jStore) -> list[tuple[str, str, str]]:
     return [(r["id"], r["k"], r["t"]) for r in rows]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def bulk_store(tmp_path_factory: pytest.TempPathFactory, neo4j_server: tuple[str, tuple[str, str]]) -> Iterator[Neo4jStore]:
     """The tricky tiny city plus the hand change sets, bulk imported and served on a free port."""
@@ -128,7 +122,7 @@ def bulk_store(tmp_path_factory: pytest.TempPathFactory, neo4j_server: tuple[str
     neo4j_bulk.run_import(files, tmp / "db", heap="512m", max_memory="512m")
     env = {k: v for k, v in os.environ.items() if k not in ("ORGNET_NEO4J_HOME", "ORGNET_NEO4J_PORT")}
     env["ORGNET_NEO4J_REGISTRY"] = str(tmp / "registry")
-    port = _free_port()
+    port = free_port()
     started = subprocess.run(
         [str(SCRIPT), "start", "--data", str(tmp / "db"), "--port", str(port), "--heap", "512m",
          "--pagecache", "128m"],
