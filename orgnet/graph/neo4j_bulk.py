@@ -706,7 +706,7 @@ def importer_seconds(target: str | Path) -> float | None:
     --------
     >>> import tempfile
     >>> home = Path(tempfile.mkdtemp())
-    >>> _ = (home / "import.log").write_text("IMPORT DONE in 1m 2s 345ms.\n")
+    >>> _ = (home / "import.log").write_text("IMPORT DONE in 1m 2s 345ms.\\n")
     >>> importer_seconds(home)
     62.345
     """
