@@ -2,7 +2,8 @@
 
 Steps, each timed (wall and CPU) and printed with the load average:
 
-1. generate ``orgnet.synth.city("province", seed=0)`` (four cities of the ``city`` scale);
+1. generate ``orgnet.synth.city("province", seed=0)`` (four cities of the ``city`` scale; steps
+   1-3 run in a child process, so that all their memory is returned before the importer runs);
 2. check it as a load would (:func:`orgnet.graph.neo4j_bulk.check`); the generated rows are
    dropped as soon as they are checked, to keep the peak memory down;
 3. write the import CSVs (:func:`orgnet.graph.neo4j_bulk.write_import_files`); the checked rows
@@ -74,9 +75,28 @@ def timed(name: str, call: Callable[[], Any], target: str = "") -> Any:
     t, c, s = time.perf_counter(), _cpu(), _server_cpu()
     result = call()
     wall, cpu, server = time.perf_counter() - t, _cpu() - c, _server_cpu() - s
-    print(f"  {name:<44} {wall:>8.1f} {cpu:>8.1f} {server:>8.1f}   load {load:4.1f}  peak RSS {_peak_gb():.1f} GB"
+    print(f"  {name:<44} {wall:>8.1f} {cpu:>8.1f} {server:>8.1f}   load {load:4.1f}  peak RSS {_peak_gb():.1f} GB (this process)"
           + (f"   {target}" if target else ""), flush=True)
     return result
+
+
+def _prepare(scale: str, csv_dir: Path, chains: int) -> tuple[Any, int, list[str]]:
+    """Generate, check and write the import CSVs; (ImportFiles, rows, sample of household ids)."""
+    import orgnet
+    from orgnet.graph import neo4j_bulk
+
+    gc.disable()  # millions of rows without cycles (as the loaders do)
+    data: dict[str, Any] = {}  # dropped step by step (pop) to keep the peak memory down
+    data["ds"] = timed(f"generate synth.city({scale!r})", lambda: orgnet.synth.city(scale, seed=0))
+    rows = data["ds"].total()
+    households = [h["id"] for h in data["ds"]["households"]]
+    sample = households[:: max(1, len(households) // chains)][:chains]
+    del households
+    data["changes"], report = timed("check (as a load)", lambda: neo4j_bulk.check(data.pop("ds")))
+    assert report.ok
+    del report
+    files = timed("write the import CSVs", lambda: neo4j_bulk.write_import_files(data.pop("changes"), csv_dir))
+    return files, rows, sample
 
 
 def main() -> int:
@@ -98,7 +118,6 @@ def main() -> int:
 
     import logging
 
-    import orgnet
     from orgnet.graph import neo4j_bulk
 
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)  # query deprecations: not this benchmark's
@@ -107,20 +126,13 @@ def main() -> int:
     print(f"{args.scale} on Neo4j, {os.cpu_count()} CPUs (machine shared with other work: figures are noisy)")
     print(f"  {'step':<44} {'wall s':>8} {'CPU s':>8} {'server':>8}   (CPU: this process and its finished "
           "children; server: the Neo4j server's CPU seconds)", flush=True)
-    gc.disable()  # millions of rows without cycles (as the loaders do)
-    data: dict[str, Any] = {}  # dropped step by step (pop) to keep the peak memory down
-    data["ds"] = timed(f"generate synth.city({args.scale!r})", lambda: orgnet.synth.city(args.scale, seed=0))
-    rows = data["ds"].total()
-    households = [h["id"] for h in data["ds"]["households"]]
-    sample = households[:: max(1, len(households) // args.chains)][: args.chains]
-    del households
-    data["changes"], report = timed("check (as a load)", lambda: neo4j_bulk.check(data.pop("ds")))
-    assert report.ok
-    del report
-    files = timed("write the import CSVs",
-                  lambda: neo4j_bulk.write_import_files(data.pop("changes"), args.dir / "import"))
-    gc.enable()
-    gc.collect()
+    # Steps 1-3 in a child process: its memory (several GB of rows) is all returned before the
+    # importer and the server start.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+        files, rows, sample = pool.submit(_prepare, args.scale, args.dir / "import", args.chains).result()
     entities = sum(files.counts.values())
     seconds = timed("Neo4j importer", lambda: neo4j_bulk.run_import(
         files, args.dir, heap=args.import_heap, max_memory=args.import_memory))
