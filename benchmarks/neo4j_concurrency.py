@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from orgnet.graph.neo4j import Neo4jStore
-from orgnet.model import FIELD_RELATIONSHIPS, LABELS, LINK_MODELS
+from orgnet.graph.neo4j_integrity import violations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,29 +44,6 @@ try:
 except orgnet.OrgnetError as exc:
     print(f"FAILED {type(exc).__name__} {time.perf_counter() - start:.1f}", flush=True)
 """
-
-
-def violations(store: Neo4jStore) -> dict[str, int]:
-    """Counts that must be zero, computed by Cypher in the database."""
-    found: dict[str, int] = {}
-    found["ids with two kinds or none"] = store.run(
-        "MATCH (n:Entity) WHERE size([l IN labels(n) WHERE l IN $kinds]) <> 1 RETURN count(n) AS n",
-        kinds=sorted(LABELS),
-    )[0]["n"]
-    for rel in FIELD_RELATIONSHIPS:
-        pattern = f"(o)<-[:{rel.type}]-(t)" if rel.reverse else f"(o)-[:{rel.type}]->(t)"
-        query = (  # label and type from the model's closed sets
-            f"MATCH (o:{rel.label}) OPTIONAL MATCH {pattern} WITH o, collect(t.id) AS ts "
-            "WHERE NOT ((o[$field] IS NULL AND size(ts) = 0) OR ts = [o[$field]]) RETURN count(o) AS n"
-        )
-        found[f"{rel.label}.{rel.field} vs {rel.type}"] = store.run(query, field=rel.field)[0]["n"]  # type: ignore[arg-type]
-    for model in LINK_MODELS:
-        query = (
-            f"MATCH (a)-[r:{model.TYPE}]->(b) WITH a, b, [k IN $keys | r[k]] AS key, count(r) AS n "
-            "WHERE n > 1 RETURN coalesce(sum(n - 1), 0) AS n"
-        )
-        found[f"duplicate {model.TYPE}"] = store.run(query, keys=list(model.KEY))[0]["n"]  # type: ignore[arg-type]
-    return {k: v for k, v in found.items() if v}
 
 
 def run_loaders(uri: str, user: str, password: str, scale: str, seeds: list[int]) -> tuple[float, list[str]]:

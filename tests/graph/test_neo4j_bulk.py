@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _servers import free_port
 
 import orgnet
 from orgnet.errors import InvalidArgument, StoreError
@@ -111,12 +111,6 @@ def typed(store: Neo4jStore) -> list[tuple[str, str, str]]:
     return [(r["id"], r["k"], r["t"]) for r in rows]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def bulk_store(tmp_path_factory: pytest.TempPathFactory, neo4j_server: tuple[str, tuple[str, str]]) -> Iterator[Neo4jStore]:
     """The tricky tiny city plus the hand change sets, bulk imported and served on a free port."""
@@ -128,7 +122,7 @@ def bulk_store(tmp_path_factory: pytest.TempPathFactory, neo4j_server: tuple[str
     neo4j_bulk.run_import(files, tmp / "db", heap="512m", max_memory="512m")
     env = {k: v for k, v in os.environ.items() if k not in ("ORGNET_NEO4J_HOME", "ORGNET_NEO4J_PORT")}
     env["ORGNET_NEO4J_REGISTRY"] = str(tmp / "registry")
-    port = _free_port()
+    port = free_port()
     started = subprocess.run(
         [str(SCRIPT), "start", "--data", str(tmp / "db"), "--port", str(port), "--heap", "512m",
          "--pagecache", "128m"],
@@ -260,3 +254,40 @@ def test_cli_csv_only_prints_the_import_command(tmp_path: Path, capsys: pytest.C
     assert "cypher-shell" in out and not (tmp_path / "db" / "data").exists()
     assert main(["load", str(folder), "--to", "bolt://127.0.0.1:7687", "--bulk"]) == 1
     assert "--to must be a directory" in capsys.readouterr().err
+
+
+def _rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as f:
+        return sorted(csv.reader(f))
+
+
+def test_files_follow_the_upsert_rules(tmp_path: Path) -> None:
+    """The column-wise writer, checked by hand: later rows replace earlier ones, pairs and links merge,
+    dangling ends go, text is quoted, NaN and infinities are spelled as Java reads them."""
+    sets = [
+        ChangeSet(
+            nodes={"Area": [{"id": "A", "level": "grid", "name": 'say "hi"'}, {"id": "B", "level": "grid"}]},
+            field_rels=[FieldRelBatch("PART_OF", False, ["A"], [("A", "B"), ("A", "B"), ("A", "NOPE")])],
+            links={"PAIRED_WITH": [LinkRow("A", "B", {"kind": "k1", "since": "1"}),
+                                   LinkRow("A", "B", {"kind": "k1", "since": "2"}),
+                                   LinkRow("A", "B", {"kind": "k2"}),
+                                   LinkRow("A", "NOPE", {"kind": "k1"})]},
+        ),
+        ChangeSet(
+            nodes={"Area": [{"id": "A", "level": "community", "name": "two\nlines"}],
+                   "Unit": [{"id": "U", "weight": float("nan")}, {"id": "V", "weight": float("-inf")}]},
+            field_rels=[FieldRelBatch("PART_OF", False, ["B"], [("B", "A")])],
+        ),
+    ]
+    files = neo4j_bulk.write_import_files(sets, tmp_path)
+    assert files.counts == {"Area": 2, "Unit": 2, "PAIRED_WITH": 2, "PART_OF": 2}
+    assert files.nodes["Area"][0].read_text() == "id:ID,name:string,level:string\n"
+    assert _rows(files.nodes["Area"][1]) == [["A", "two\nlines", "community"], ["B", "", "grid"]]
+    assert 'A","two\nlines","community"' in files.nodes["Area"][1].read_text()
+    assert files.multiline == [files.nodes["Area"][1]]
+    assert _rows(files.nodes["Unit"][1]) == [["U", "NaN"], ["V", "-Infinity"]]
+    assert _rows(files.relationships["PART_OF"][1]) == [["A", "B"], ["B", "A"]]
+    assert files.relationships["PAIRED_WITH"][0].read_text() == ":START_ID,:END_ID,kind:string,since:string\n"
+    assert _rows(files.relationships["PAIRED_WITH"][1]) == [["A", "B", "k1", "2"], ["A", "B", "k2", ""]]

@@ -27,9 +27,10 @@ import pytest
 
 from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import Neo4jStore
+from orgnet.graph.neo4j_integrity import violations
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.model import FIELD_RELATIONSHIPS, LABELS, LINK_MODELS
+from orgnet.model import LABELS, LINK_MODELS
 from orgnet.synth import city
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,29 +89,6 @@ def run_loaders(server: Server, datasets: list[Dataset], tmp_path: Path, *, batc
             print(err.strip().splitlines()[-1])  # why (shown with -s)
     go.unlink()
     return results
-
-
-def violations(store: Neo4jStore) -> dict[str, int]:
-    """What must be zero in any state: counted by Cypher in the database itself."""
-    found: dict[str, int] = {}
-    kinds = sorted(LABELS)
-    found["ids with two kinds or none"] = store.run(
-        "MATCH (n:Entity) WHERE size([l IN labels(n) WHERE l IN $kinds]) <> 1 RETURN count(n) AS n", kinds=kinds
-    )[0]["n"]
-    for rel in FIELD_RELATIONSHIPS:
-        pattern = f"(o)<-[:{rel.type}]-(t)" if rel.reverse else f"(o)-[:{rel.type}]->(t)"
-        query = (
-            f"MATCH (o:{rel.label}) OPTIONAL MATCH {pattern} WITH o, collect(t.id) AS ts "
-            "WHERE NOT ((o[$field] IS NULL AND size(ts) = 0) OR ts = [o[$field]]) RETURN count(o) AS n"
-        )
-        found[f"{rel.label}.{rel.field} vs {rel.type}"] = store.run(query, field=rel.field)[0]["n"]  # type: ignore[arg-type]
-    for model in LINK_MODELS:
-        query = (
-            f"MATCH (a)-[r:{model.TYPE}]->(b) WITH a, b, [k IN $keys | r[k]] AS key, count(r) AS n "
-            "WHERE n > 1 RETURN coalesce(sum(n - 1), 0) AS n"
-        )
-        found[f"duplicate {model.TYPE}"] = store.run(query, keys=list(model.KEY))[0]["n"]  # type: ignore[arg-type]
-    return {k: v for k, v in found.items() if v}
 
 
 def dump(store: Any) -> dict[str, Any]:

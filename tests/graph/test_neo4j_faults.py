@@ -8,18 +8,14 @@ own (own port, own data directory) with the project's ``scripts/neo4j-server``.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from _servers import SCRIPT, LineProxy, OwnServer, Server, line_proxy
 
 from orgnet.errors import ConnectionFailed
 from orgnet.graph.base import ChangeSet
@@ -28,10 +24,6 @@ from orgnet.graph.neo4j import Neo4jStore
 from orgnet.io.load import load_records
 from orgnet.model import LABELS, REL_TYPES
 from orgnet.synth import city
-
-ROOT = Path(__file__).resolve().parents[2]
-Server = tuple[str, tuple[str, str]]
-COMMIT = b"\x00\x02\xb0\x12\x00\x00"  # one Bolt chunk holding COMMIT (struct 0xB0, signature 0x12), end marker
 
 
 def dump(store: Any) -> dict[str, Any]:
@@ -56,80 +48,13 @@ def tiny_changes() -> tuple[ChangeSet, MemoryStore]:
     return capture.changes, capture
 
 
-class CommitCutter:
-    """A TCP proxy to the server that, when armed, forwards a COMMIT and then drops the line.
-
-    The server gets the commit (and applies it); the driver never hears back:
-    ``IncompleteCommit``, the case it does not retry by itself.
-    """
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.armed = 0  # commits still to cut
-        self.cuts = 0
-        self.refuse = False
-        self.running = True
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                client, _ = self.listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            if self.refuse:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target, timeout=10)
-            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket, outgoing: bool) -> None:
-        try:
-            while chunk := src.recv(65536):
-                dst.sendall(chunk)
-                if outgoing and chunk.endswith(COMMIT):
-                    with self.lock:
-                        cut = self.armed > 0
-                        if cut:
-                            self.armed -= 1
-                            self.cuts += 1
-                    if cut:
-                        time.sleep(0.3)  # the server commits; its answer is never relayed
-                        break
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.listener.close()
-
-
 @pytest.fixture
-def cutter(neo4j_server: Server) -> Iterator[CommitCutter]:
-    uri, _ = neo4j_server
-    parts = urlsplit(uri)
-    if parts.scheme not in ("bolt", "neo4j"):
-        pytest.skip(f"the proxy needs an unencrypted bolt:// or neo4j:// server, not {parts.scheme}://")
-    c = CommitCutter(parts.hostname or "127.0.0.1", parts.port or 7687)
-    try:
-        yield c
-    finally:
-        c.close()
+def cutter(neo4j_server: Server) -> Iterator[LineProxy]:
+    with line_proxy(neo4j_server) as proxy:
+        yield proxy
 
 
-def test_a_lost_commit_is_retried(neo4j_store: Neo4jStore, cutter: CommitCutter, neo4j_server: Server,
+def test_a_lost_commit_is_retried(neo4j_store: Neo4jStore, cutter: LineProxy, neo4j_server: Server,
                                   caplog: pytest.LogCaptureFixture) -> None:
     _, auth = neo4j_server
     changes, reference = tiny_changes()
@@ -157,7 +82,7 @@ def test_a_lost_commit_is_retried(neo4j_store: Neo4jStore, cutter: CommitCutter,
 
 
 def test_a_lost_commit_that_cannot_be_retried_fails_clearly(
-    neo4j_store: Neo4jStore, cutter: CommitCutter, neo4j_server: Server
+    neo4j_store: Neo4jStore, cutter: LineProxy, neo4j_server: Server
 ) -> None:
     _, (user, password) = neo4j_server
     changes, reference = tiny_changes()
@@ -166,7 +91,7 @@ def test_a_lost_commit_that_cannot_be_retried_fails_clearly(
     try:
         def cut_and_refuse(n: int) -> None:
             cutter.armed = 1
-            cutter.refuse = True  # and no new connection gets through
+            cutter.open = False  # and no new connection gets through
 
         start = time.monotonic()
         with pytest.raises(ConnectionFailed, match=r"within 2 s.*run it again") as info:
@@ -175,7 +100,7 @@ def test_a_lost_commit_that_cannot_be_retried_fails_clearly(
         assert cutter.cuts == 1
         assert elapsed < 15, elapsed  # the retry time (twice at most: the driver's and orgnet's), not forever
         assert password not in str(info.value)
-        cutter.refuse = False
+        cutter.restore()
         Neo4jStore(f"bolt://127.0.0.1:{cutter.port}", auth=(user, password)).apply(changes)
         assert dump(neo4j_store) == dump(reference)  # running it again completes it, nothing doubled
     finally:
@@ -185,45 +110,9 @@ def test_a_lost_commit_that_cannot_be_retried_fails_clearly(
 # ------------------------------------------------------------------ kill -9
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class OwnServer:
-    """A Neo4j of this test's own: own port, own data directory, started by scripts/neo4j-server."""
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.port = _free_port()
-        self.env = {**os.environ, "ORGNET_NEO4J_PORT": str(self.port), "ORGNET_NEO4J_HOME": str(home)}
-        self.env.pop("ORGNET_NEO4J_URI", None)
-
-    def start(self) -> str:
-        proc = subprocess.run([str(ROOT / "scripts" / "neo4j-server"), "start"], env=self.env,
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        return proc.stdout.strip().splitlines()[-1]
-
-    def kill9(self) -> None:
-        pid = int((self.home / "orgnet-neo4j.pid").read_text().strip())
-        os.kill(pid, signal.SIGKILL)
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        subprocess.run([str(ROOT / "scripts" / "neo4j-server"), "stop"], env=self.env,
-                       capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture
 def own_server(tmp_path: Path, neo4j_server: Server) -> Iterator[OwnServer]:
-    if not (ROOT / "scripts" / "neo4j-server").exists():
+    if not SCRIPT.exists():
         pytest.skip("scripts/neo4j-server is needed to start a server of the test's own")
     server = OwnServer(tmp_path / "neo4j")
     try:

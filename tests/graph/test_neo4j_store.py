@@ -7,14 +7,12 @@ protocol defines it, since the memory store is the reference.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import golden
 import pytest
+from _servers import LineProxy, Server, free_port, line_proxy
 
 from orgnet.errors import (
     AuthFailed,
@@ -35,9 +33,6 @@ from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.influence import influence
 from orgnet.queries.kpis import kpis
-
-Server = tuple[str, tuple[str, str]]
-"""URI and (user, password) of the test server: the ``neo4j_server`` fixture."""
 
 
 def dump(store: Any) -> dict[str, Any]:
@@ -343,86 +338,13 @@ def test_labels_and_types_come_only_from_the_model(neo4j_store: Neo4jStore, name
 # --------------------------------------------------------------- interrupted load
 
 
-class Proxy:
-    """A TCP forwarder on 127.0.0.1 in front of the test server that can cut the line."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.open = True
-        self.running = True
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                client, _ = self.listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            if not self.open:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target, timeout=10)
-            with self.lock:
-                self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while chunk := src.recv(65536):
-                dst.sendall(chunk)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def cut(self) -> None:
-        """Drop every open connection and refuse new ones."""
-        self.open = False
-        with self.lock:
-            for s in self.sockets:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-            self.sockets.clear()
-
-    def restore(self) -> None:
-        self.open = True
-
-    def close(self) -> None:
-        self.cut()
-        self.running = False
-        self.thread.join(timeout=5)
-        self.listener.close()
-
-
 @pytest.fixture
-def proxy(neo4j_server: Server) -> Iterator[Proxy]:
-    uri, _ = neo4j_server
-    parts = urlsplit(uri)
-    if parts.scheme not in ("bolt", "neo4j"):
-        pytest.skip(f"the cut-the-line proxy needs an unencrypted bolt:// or neo4j:// server, not {parts.scheme}://")
-    p = Proxy(parts.hostname or "127.0.0.1", parts.port or 7687)
-    try:
+def proxy(neo4j_server: Server) -> Iterator[LineProxy]:
+    with line_proxy(neo4j_server) as p:
         yield p
-    finally:
-        p.close()
 
 
-def test_interrupted_load_raises_and_a_rerun_completes_it(neo4j_store: Neo4jStore, proxy: Proxy, neo4j_server: Server) -> None:
+def test_interrupted_load_raises_and_a_rerun_completes_it(neo4j_store: Neo4jStore, proxy: LineProxy, neo4j_server: Server) -> None:
     _, auth = neo4j_server
     changes = golden_changes()
     reference = MemoryStore()
@@ -533,9 +455,7 @@ def test_wrong_password_is_auth_failed(caplog: pytest.LogCaptureFixture, neo4j_s
 
 
 def test_unreachable_server_is_connection_failed() -> None:
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with pytest.raises(ConnectionFailed, match="is your Neo4j server running") as info:
         Neo4jStore(f"bolt://127.0.0.1:{port}", auth=("neo4j", "x"), connection_timeout=2.0)
     assert f"127.0.0.1:{port}" in str(info.value)
