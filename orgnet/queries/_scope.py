@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -29,9 +29,10 @@ from orgnet.errors import NotFound
 from orgnet.queries._facts import Facts, RuleFacts, RuleRows
 
 if TYPE_CHECKING:
+    from orgnet.graph.base import GraphStore
     from orgnet.queries._facts import Engine
 
-__all__ = ["Facts", "AreaTree", "Tally", "rate", "latest_year", "tally", "rollup", "rollup_counts"]
+__all__ = ["Facts", "AreaTree", "Tally", "rate", "latest_year", "YearView", "year_view", "tally", "rollup", "rollup_counts"]
 
 
 @dataclass
@@ -323,3 +324,36 @@ def latest_year(eng: Engine) -> int:
     """The year a question uses by default: the latest registration year, else the current year."""
     years = eng.registration_years()
     return max(years) if years else _dt.date.today().year
+
+
+class YearView(NamedTuple):
+    """What a question about one year and one area works on (see :func:`year_view`)."""
+
+    eng: Engine
+    """The engine, counting only the pairings and roles active in ``year``."""
+    year: int
+    tree: AreaTree
+    scope: frozenset[str] | None
+    """The area asked for and every area below it; ``None`` for the whole graph."""
+
+
+def year_view(store: GraphStore, year: int | None, area: str | None) -> YearView:
+    """The engine of ``store`` as of ``year`` (default :func:`latest_year`), with the area tree and scope.
+
+    ``year`` and ``area`` must already be checked (``check_year``, ``check_area``). Warns
+    when the store is empty, as every figure question does.
+
+    Raises
+    ------
+    NotFound
+        When ``area`` is not an area of the graph.
+    """
+    from orgnet.queries._dispatch import engine
+    from orgnet.queries._window import of_year
+
+    eng = engine(store, warn_empty=True)
+    if year is None:
+        year = latest_year(eng)
+    eng = eng.as_of(of_year(year))
+    tree = AreaTree(eng.area_tree())
+    return YearView(eng, year, tree, tree.subtree(area) if area is not None else None)

@@ -52,8 +52,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_choice, check_year
 from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, rollup_counts, tally
-from orgnet.queries._window import of_year
+from orgnet.queries._scope import AreaTree, in_scope, latest_year, rate, rollup_counts, tally, year_view
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -336,12 +335,7 @@ def coverage(store: GraphStore, year: int | None = None, *, area: str | None = N
     """
     year = check_year(year)
     area = check_area(area)
-    eng = engine(store, warn_empty=True)
-    if year is None:
-        year = latest_year(eng)
-    eng = eng.as_of(of_year(year))
-    tree = AreaTree(eng.area_tree())
-    scope = tree.subtree(area) if area is not None else None
+    eng, year, tree, scope = year_view(store, year, area)
     facts = eng.rule_facts(year, scope, None)
     report = build_report(facts, tree, year=year, area=area, scope=scope, names=area_names(eng, tree))
     report._facts, report._tree, report._scope, report._store = facts, tree, scope, store

@@ -42,10 +42,8 @@ from pydantic import BaseModel
 from orgnet.labels import KPI_LABELS
 from orgnet.model import MUNICIPAL_AND_ABOVE, PROPERTY_CATEGORIES
 from orgnet.queries._args import check_area, check_year
-from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import KpiFacts, RuleRows
-from orgnet.queries._scope import AreaTree, latest_year, rate, tally
-from orgnet.queries._window import of_year
+from orgnet.queries._scope import rate, tally, year_view
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -145,12 +143,7 @@ def kpis(store: GraphStore, year: int | None = None, *, area: str | None = None)
     """
     year = check_year(year)
     area = check_area(area)
-    eng = engine(store, warn_empty=True)
-    if year is None:
-        year = latest_year(eng)
-    eng = eng.as_of(of_year(year))
-    tree = AreaTree(eng.area_tree())
-    scope = tree.subtree(area) if area is not None else None
+    eng, year, tree, scope = year_view(store, year, area)
     cover = eng.rule_facts(year, scope, KPI_RULES)
     facts = eng.kpi_facts(scope)
     return build_kpis(cover, facts, year=year, area=area, scope=scope)

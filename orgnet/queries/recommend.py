@@ -23,9 +23,7 @@ from pydantic import BaseModel
 
 from orgnet.algorithms.assignment import assign
 from orgnet.queries._args import check_area, check_int, check_year
-from orgnet.queries._dispatch import engine
-from orgnet.queries._scope import AreaTree, latest_year, tally
-from orgnet.queries._window import of_year
+from orgnet.queries._scope import tally, year_view
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -128,12 +126,7 @@ def recommend_pairings(store: GraphStore, year: int | None = None, *, area: str 
         from orgnet.errors import InvalidArgument
 
         raise InvalidArgument(f"same_district must be True or False, not {same_district!r}")
-    eng = engine(store, warn_empty=True)
-    if year is None:
-        year = latest_year(eng)
-    eng = eng.as_of(of_year(year))
-    tree = AreaTree(eng.area_tree())
-    scope = tree.subtree(area) if area is not None else None
+    eng, year, tree, scope = year_view(store, year, area)
     _, gaps = tally(eng.rule_facts(year, scope, frozenset({"community_pairing"}))["community_pairing"], scope)
     district_of = tree.ancestors("district")
     load: dict[str, int] = {}

@@ -27,8 +27,8 @@ from orgnet.labels import RULE_LABELS
 from orgnet.queries._args import check_area, check_ids, check_year
 from orgnet.queries._dispatch import engine
 from orgnet.queries._facts import RuleRows
-from orgnet.queries._scope import AreaTree, latest_year, rate, tally
-from orgnet.queries._window import of_year, window
+from orgnet.queries._scope import AreaTree, rate, tally, year_view
+from orgnet.queries._window import window
 from orgnet.queries.coverage import RULES, RuleResult
 
 if TYPE_CHECKING:
@@ -125,12 +125,7 @@ def what_if(store: GraphStore, withdraw: Iterable[str], year: int | None = None,
     ids = sorted(set(check_ids("withdraw", withdraw)))
     year = check_year(year)
     area = check_area(area)
-    eng = engine(store, warn_empty=True)
-    if year is None:
-        year = latest_year(eng)
-    eng = eng.as_of(of_year(year))
-    tree = AreaTree(eng.area_tree())
-    scope = tree.subtree(area) if area is not None else None
+    eng, year, tree, scope = year_view(store, year, area)
     before = _results(eng.rule_facts(year, scope, None), scope)
     with eng.without(ids) as gone:
         after_scope = None if scope is None else scope - frozenset(ids)
