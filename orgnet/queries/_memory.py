@@ -41,17 +41,6 @@ class _Groups(NamedTuple):
     checked: np.ndarray
 
 
-def _gather(indptr: np.ndarray, values: np.ndarray, nodes: np.ndarray) -> list[np.ndarray]:
-    """``values[indptr[n]:indptr[n+1]]`` for every node of ``nodes``, with one gather for all."""
-    if not len(nodes):
-        return []
-    starts, ends = indptr[nodes], indptr[nodes + 1]
-    counts = ends - starts
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    flat = values[np.repeat(starts - bounds[:-1], counts) + np.arange(int(bounds[-1]))]
-    return np.split(flat, bounds[1:-1])
-
-
 def _text(values: np.ndarray, fill: str) -> np.ndarray:
     """An object column of ISO dates as a numpy text array, ``fill`` for absent values."""
     return np.array([fill if v is None else str(v) for v in values.tolist()], dtype=str)
