@@ -73,13 +73,6 @@ class TimedStore(MemoryStore):
         self.apply_seconds += time.perf_counter() - t
 
 
-def timed_once(fn: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
-    """((wall, cpu) seconds, result) of one call: CPU time is the steadier figure on a shared machine."""
-    t, c = time.perf_counter(), time.process_time()
-    out = fn()
-    return (time.perf_counter() - t, time.process_time() - c), out
-
-
 def chains_numpy(store: MemoryStore, households: list[str]) -> np.ndarray:
     """The baseline: each household's building, grid and areas up to the city, as parent-array
     lookups over integer codes (no people, no ids, no models)."""
@@ -165,9 +158,9 @@ def main() -> None:
     step = max(1, len(households) // args.chains)
     sample = households[::step][: args.chains]
     t_base, _ = timed(lambda: chains_numpy(store, sample))
-    (t_cold, c_cold), _ = timed_once(lambda: net.contact_chains(sample))
-    (t, c), chains = timed_once(lambda: net.contact_chains(sample))
-    (t2, c2), again = timed_once(lambda: net.contact_chains(sample))
+    t_cold, c_cold, _ = timed_cpu(lambda: net.contact_chains(sample))
+    t, c, chains = timed_cpu(lambda: net.contact_chains(sample))
+    t2, c2, again = timed_cpu(lambda: net.contact_chains(sample))
     print(f"contact_chains x{len(sample):,} (target < 0.05 s): first {t_cold:.3f} s (cpu {c_cold:.3f} s), "
           f"again {t:.3f} s (cpu {c:.3f} s), a third time {t2:.3f} s (cpu {c2:.3f} s); a list of "
           f"{len(chains):,} Chain models, {len({id(x) for ch in chains for x in ch.steps}):,} distinct ChainStep "
@@ -178,8 +171,8 @@ def main() -> None:
 
     eng = engine(store).as_of(window(None))
     with _collector_paused():
-        (t_tab, c_tab), table = timed_once(lambda: eng.chains(sample))
-        (t_asm, c_asm), built = timed_once(partial(assemble, table))
+        t_tab, c_tab, table = timed_cpu(lambda: eng.chains(sample))
+        t_asm, c_asm, built = timed_cpu(partial(assemble, table))
     print(f"  of which the engine's table: {t_tab:.3f} s (cpu {c_tab:.3f} s), building the models: "
           f"{t_asm:.3f} s (cpu {c_asm:.3f} s); equal: {built == chains}")
     del chains, again, built, table
@@ -188,9 +181,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     picks = rng.choice(len(people), size=(args.paths, 2))
     pairs = [(people[a], people[b]) for a, b in picks.tolist()]
-    (t_cold, c_cold), _ = timed_once(lambda: net.contact_path(*pairs[0]))
-    (t, c), paths = timed_once(lambda: [net.contact_path(a, b) for a, b in pairs])
-    (t2, c2), _ = timed_once(lambda: [net.contact_path(a, b) for a, b in pairs])
+    t_cold, c_cold, _ = timed_cpu(lambda: net.contact_path(*pairs[0]))
+    t, c, paths = timed_cpu(lambda: [net.contact_path(a, b) for a, b in pairs])
+    t2, c2, _ = timed_cpu(lambda: [net.contact_path(a, b) for a, b in pairs])
     print(f"contact_path x{len(pairs):,} (target < 0.5 s): {t:.3f} s (cpu {c:.3f} s), again {t2:.3f} s "
           f"(cpu {c2:.3f} s); first call, building the CSR: {t_cold:.3f} s (cpu {c_cold:.3f} s); "
           f"mean length {np.mean([len(p) for p in paths]):.1f}")
