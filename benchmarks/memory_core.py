@@ -7,8 +7,9 @@ Prints, in one process:
   the process RSS after the load and its peak;
 * ``coverage(2023)`` and ``kpis(2023)`` next to a bare numpy computation of the household rule
   (households without a member contact, counted per grid) on the store's own arrays;
-* ``contact_chains`` of many households (wall and CPU, the engine's table and the models apart, beside
-  numpy parent lookups of the same households), ``contact_path`` between many pairs of people;
+* ``contact_chains`` of many households (wall and CPU: the call, which reads everything and builds the
+  models on access; its frame; the call with every model built; the engine's table and the models
+  apart; beside numpy parent lookups of the same households), ``contact_path`` between many pairs of people;
 * saving the store to a ``file:`` snapshot and reopening it (memory-mapped), then a coverage on it.
 """
 
@@ -161,10 +162,17 @@ def main() -> None:
     t_cold, c_cold, _ = timed_cpu(lambda: net.contact_chains(sample))
     t, c, chains = timed_cpu(lambda: net.contact_chains(sample))
     t2, c2, again = timed_cpu(lambda: net.contact_chains(sample))
-    print(f"contact_chains x{len(sample):,} (target < 0.05 s): first {t_cold:.3f} s (cpu {c_cold:.3f} s), "
-          f"again {t:.3f} s (cpu {c:.3f} s), a third time {t2:.3f} s (cpu {c2:.3f} s); a list of "
-          f"{len(chains):,} Chain models, {len({id(x) for ch in chains for x in ch.steps}):,} distinct ChainStep "
-          f"objects; baseline numpy parent lookups of the same households: {t_base:.4f} s")
+    print(f"contact_chains x{len(sample):,} (target < 0.05 s; everything read from the store, the Chain models "
+          f"built on access): first {t_cold:.3f} s (cpu {c_cold:.3f} s), again {t:.3f} s (cpu {c:.3f} s), "
+          f"a third time {t2:.3f} s (cpu {c2:.3f} s); baseline numpy parent lookups of the same households: "
+          f"{t_base:.4f} s")
+    t_f, c_f, frame = timed_cpu(lambda: again.to_frame())
+    print(f"  .to_frame() of those chains (start, household, broken_at, assignee; no model built): {t_f:.3f} s "
+          f"(cpu {c_f:.3f} s); broken: {int(frame.broken_at.notna().sum()):,} of {len(frame):,}")
+    t_all, c_all, built_all = timed_cpu(lambda: list(net.contact_chains(sample)), repeat=3)
+    print(f"  contact_chains x{len(sample):,} with every Chain model built (list(...)), best of 3: {t_all:.3f} s "
+          f"(cpu {c_all:.3f} s): {len(built_all):,} Chain models, "
+          f"{len({id(x) for ch in built_all for x in ch.steps}):,} distinct ChainStep objects")
     from orgnet.queries._dispatch import engine
     from orgnet.queries._window import window
     from orgnet.queries.chains import _collector_paused, assemble
@@ -174,8 +182,8 @@ def main() -> None:
         t_tab, c_tab, table = timed_cpu(lambda: eng.chains(sample))
         t_asm, c_asm, built = timed_cpu(partial(assemble, table))
     print(f"  of which the engine's table: {t_tab:.3f} s (cpu {c_tab:.3f} s), building the models: "
-          f"{t_asm:.3f} s (cpu {c_asm:.3f} s); equal: {built == chains}")
-    del chains, again, built, table
+          f"{t_asm:.3f} s (cpu {c_asm:.3f} s); equal: {built == chains == built_all}")
+    del chains, again, built, built_all, table, frame
 
     people = store.ids("Person")
     rng = np.random.default_rng(0)

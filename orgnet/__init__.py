@@ -32,7 +32,7 @@ from orgnet.errors import (
 from orgnet.io.dataset import Dataset
 from orgnet.io.load import LoadReport
 from orgnet.network import Network, connect
-from orgnet.queries.chains import Chain, ChainStep
+from orgnet.queries.chains import Chain, ChainList, ChainStep
 from orgnet.queries.coverage import CoverageReport, RuleCount, RuleResult
 from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
 from orgnet.queries.kpis import KpiReport
@@ -52,6 +52,7 @@ __all__ = [
     "RuleResult",
     "RuleCount",
     "Chain",
+    "ChainList",
     "ChainStep",
     "InfluenceReport",
     "ActorInfluence",

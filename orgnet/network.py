@@ -21,7 +21,7 @@ from orgnet.graph.base import ReadWriteLock
 from orgnet.io.dataset import Dataset
 from orgnet.io.load import LoadReport, OnError, load_folder, load_records
 from orgnet.model import Record
-from orgnet.queries.chains import Chain, contact_chain, contact_chains, contact_path
+from orgnet.queries.chains import Chain, ChainList, contact_chain, contact_chains, contact_path
 from orgnet.queries.coverage import CoverageReport, coverage
 from orgnet.queries.influence import InfluenceReport, influence
 from orgnet.queries.kpis import KpiReport, kpis
@@ -160,7 +160,7 @@ class Network:
         with self._lock.reading():
             return contact_chain(self.store, node_id, year)
 
-    def contact_chains(self, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
+    def contact_chains(self, node_ids: Iterable[str], year: int | None = None) -> ChainList:
         """Many chains at once; see :func:`orgnet.queries.chains.contact_chains`."""
         with self._lock.reading():
             return contact_chains(self.store, node_ids, year)

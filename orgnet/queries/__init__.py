@@ -9,7 +9,7 @@ See ``docs/architecture.md``.
 """
 
 from orgnet.queries import chains, coverage, influence, kpis
-from orgnet.queries.chains import Chain, ChainStep, contact_chain, contact_chains, contact_path
+from orgnet.queries.chains import Chain, ChainList, ChainStep, contact_chain, contact_chains, contact_path
 from orgnet.queries.coverage import RULES, CoverageReport, RuleCount, RuleResult
 from orgnet.queries.influence import ActorInfluence, AllianceSummary, InfluenceReport
 from orgnet.queries.kpis import KpiReport
@@ -30,6 +30,7 @@ __all__ = [
     "ChainStep",
     "contact_chain",
     "contact_chains",
+    "ChainList",
     "contact_path",
     "InfluenceReport",
     "ActorInfluence",

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from operator import index as as_index
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
     from orgnet.graph.base import GraphStore
 
-__all__ = ["ChainStep", "Chain", "contact_chain", "contact_chains", "contact_path", "LEVELS", "LEVEL_LABELS"]
+__all__ = ["ChainStep", "Chain", "ChainList", "contact_chain", "contact_chains", "contact_path", "LEVELS", "LEVEL_LABELS"]
 
 LEVELS: Final[tuple[str, ...]] = (
     "household", "building", "grid", "community", "subdistrict", "district", "city",
@@ -160,11 +161,20 @@ def contact_chain(store: GraphStore, node_id: str, year: int | None = None) -> C
     return chain
 
 
-def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None = None) -> list[Chain]:
+def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None = None) -> ChainList:
     """The chains of many households, people or matters, in the order given.
 
     The same chains as :func:`contact_chain` one by one; on Neo4j one query per
     5,000 ids instead of one per id (counting broken chains across a district).
+
+    Everything is read from the store before this returns; the :class:`Chain`
+    models are built when first used (a :class:`ChainList` is a sequence: index
+    it, loop over it, compare it with a list). Its :meth:`ChainList.to_frame`
+    and :attr:`ChainList.broken_at` answer without building the models.
+
+    Returns
+    -------
+    ChainList
 
     Raises
     ------
@@ -180,13 +190,166 @@ def contact_chains(store: GraphStore, node_ids: Iterable[str], year: int | None 
     >>> chains = net.contact_chains(households)
     >>> len(chains) == len(households) and chains[0].household_id == households[0]
     True
+    >>> chains.to_frame().columns.tolist()
+    ['start_id', 'household_id', 'broken_at', 'assignee_id']
     """
     ids = check_ids("node_ids", node_ids)
     year = check_year(year)
     if not ids:
-        return []
-    with _collector_paused():
-        return assemble(engine(store).as_of(window(year)).chains(ids))
+        return ChainList(_EMPTY)
+    return ChainList(engine(store).as_of(window(year)).chains(ids))
+
+
+class ChainList(Sequence[Chain]):
+    """The chains of :func:`contact_chains`: a sequence of :class:`Chain`, built on access.
+
+    Holds the engine's answer as columns (every distinct step once) and builds
+    each :class:`Chain` the first time it is read, then keeps it: ``chains[i]``
+    is the same object every time, and chains through one building share their
+    :class:`ChainStep` objects, as :func:`contact_chains` always did. Reading the
+    whole list costs what building every model costs (see
+    ``benchmarks/RESULTS.md``); :meth:`to_frame` and :attr:`broken_at` need no
+    model. Equal to a list of the same chains. Safe to read from many threads.
+    What it holds was read from the store before :func:`contact_chains` returned:
+    later loads do not change it.
+
+    Examples
+    --------
+    >>> import orgnet
+    >>> net = orgnet.connect("memory://")
+    >>> _ = net.load(orgnet.synth.city("tiny", seed=0))
+    >>> two = list(net.nodes("Household")["id"][:2])
+    >>> chains = net.contact_chains(two)
+    >>> chains
+    ChainList(2 chains)
+    >>> [c.start_id for c in chains] == two and chains == list(chains) and chains[0] is chains[0]
+    True
+    """
+
+    __slots__ = ("_table", "_built", "_build", "_lock")
+
+    def __init__(self, table: ChainTable) -> None:
+        self._table = table
+        self._built: list[Chain | None] = [None] * len(table.start_ids)
+        self._build: Callable[[int], Chain] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> Chain: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Chain]: ...
+
+    def __getitem__(self, index: int | slice) -> Chain | list[Chain]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._built)))]
+        i = as_index(index)
+        n = len(self._built)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"chain index {index} out of range for {n} chains")
+        got = self._built[i]
+        if got is None:
+            got = self._make(i, i + 1)[0]
+        return got
+
+    def __iter__(self) -> Iterator[Chain]:
+        n = len(self._built)
+        for lo in range(0, n, _BLOCK):
+            yield from self._make(lo, min(lo + _BLOCK, n))
+
+    def _make(self, lo: int, hi: int) -> list[Chain]:
+        """The chains ``lo`` to ``hi``, built where not yet built (one lock, the collector paused)."""
+        built = self._built
+        with self._lock:
+            if any(c is None for c in built[lo:hi]):
+                if self._build is None:
+                    self._build = _builder(self._table)
+                build = self._build
+                with _collector_paused():
+                    for i in range(lo, hi):
+                        if built[i] is None:
+                            built[i] = build(i)
+            return built[lo:hi]  # type: ignore[return-value]  # every entry is built
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ChainList | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ChainList({len(self._built)} chains)"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"table": self._table, "built": self._make(0, len(self._built))}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._table, self._built = state["table"], state["built"]
+        self._build, self._lock = None, threading.Lock()
+
+    @property
+    def broken_at(self) -> list[str | None]:
+        """Each chain's ``broken_at``, in order, without building the models."""
+        return _broken_levels(self._table)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per chain, in order: ``start_id``, ``household_id``, ``broken_at``, ``assignee_id``.
+
+        Computed from the columns, without building a model: the quick way to count
+        broken chains across many households (``.to_frame().broken_at.value_counts()``).
+        """
+        t = self._table
+        return pd.DataFrame({"start_id": t.start_ids, "household_id": t.households,
+                             "broken_at": _broken_levels(t), "assignee_id": t.assignees},
+                            columns=["start_id", "household_id", "broken_at", "assignee_id"])
+
+
+_BLOCK: Final = 4096
+"""Chains built per lock (and per pause of the collector) while a :class:`ChainList` is read in order."""
+
+_EMPTY: Final = ChainTable([], [], [], [], [], [], [], [], [])
+
+
+def _broken_levels(table: ChainTable) -> list[str | None]:
+    """Each start's ``broken_at``, from the columns (what :func:`_builder`'s walks give).
+
+    A chain is broken at ``household`` when it has no household or nobody answers
+    for it; else at the first step above with nobody on the walk up, which stops
+    at the top or where it would repeat (``None`` when it meets nobody missing).
+    All steps walk up together, one level per round.
+    """
+    import numpy as np
+
+    n = len(table.levels)
+    up = np.asarray(table.up, dtype=np.int64).reshape(n)
+    empty = np.fromiter((not p for p in table.people), dtype=bool, count=n)
+    found = np.full(n + 1, -1, dtype=np.int64)  # first step with nobody from a step up; [n]: none (for -1)
+    found[:n][empty] = np.flatnonzero(empty)
+    todo = np.flatnonzero(~empty)
+    at = up[todo]
+    for _ in range(n):  # a walk visits at most n steps; whatever still walks after that is in a cycle
+        walking = at >= 0
+        todo, at = todo[walking], at[walking]
+        if not todo.size:
+            break
+        hit = empty[at]
+        found[todo[hit]] = at[hit]
+        todo, at = todo[~hit], up[at[~hit]]
+    first = np.asarray(table.first, dtype=np.int64).reshape(len(table.first))
+    has = first >= 0
+    has[has] = ~empty[first[has]]
+    above = np.full(first.shape, n, dtype=np.int64)
+    above[has] = up[first[has]]
+    above[above < 0] = n
+    level = found[above]
+    names = np.array([*table.levels, None], dtype=object)
+    return np.where(has, names[level], "household").tolist()  # type: ignore[no-any-return]
 
 
 def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
@@ -217,13 +380,19 @@ def contact_path(store: GraphStore, a: str, b: str) -> list[str]:
 
 
 def assemble(table: ChainTable) -> list[Chain]:
-    """The :class:`Chain` models of an engine's table, in the order asked.
+    """Every :class:`Chain` of an engine's table, in the order asked, built now."""
+    return list(map(_builder(table), range(len(table.start_ids))))
+
+
+def _builder(table: ChainTable) -> Callable[[int], Chain]:
+    """A function that builds the :class:`Chain` of the ``i``-th start of an engine's table.
 
     Every distinct step becomes one :class:`ChainStep` (shared by the chains that pass
     through it, as the table shares it); the steps above a node are walked once per
     node, not per chain. The values come from the store, already valid: the models are
     built without validation, their slots set directly (as ``model_construct`` does,
-    written out in the loop: this is the cost of 10,000 chains).
+    written out: this is the cost of 10,000 chains). Not safe to call from two
+    threads at once (it fills shared memos): :class:`ChainList` calls it under a lock.
     """
     levels, node_ids, orgs, people, up = table.levels, table.node_ids, table.orgs, table.people, table.up
     made: list[ChainStep | None] = [None] * len(levels)
@@ -286,13 +455,14 @@ def assemble(table: ChainTable) -> list[Chain]:
             got = tails[j] = (step(j), rest[0], rest[1] if people[j] else levels[j])
         return got
 
-    out: list[Chain] = []
-    append = out.append
-    for start, household, assignee, f in zip(table.start_ids, table.households, table.assignees, table.first):
+    start_ids, households, assignees, firsts = table.start_ids, table.households, table.assignees, table.first
+
+    def build(i: int) -> Chain:
         chain = new(Chain)
+        f = firsts[i]
         if f < 0:
-            set_dict(chain, {"start_id": start, "household_id": None, "steps": [], "broken_at": "household",
-                             "assignee_id": assignee, "names": {}})
+            set_dict(chain, {"start_id": start_ids[i], "household_id": None, "steps": [], "broken_at": "household",
+                             "assignee_id": assignees[i], "names": {}})
         else:
             home = made[f]
             if home is None:
@@ -308,14 +478,15 @@ def assemble(table: ChainTable) -> list[Chain]:
             else:
                 here, rest, broken = tails.get(b) or tail(b)
                 steps = [home, here, *rest] if here is not None else [home, *rest]
-            set_dict(chain, {"start_id": start, "household_id": household, "steps": steps,
-                             "broken_at": broken if people[f] else "household", "assignee_id": assignee,
+            set_dict(chain, {"start_id": start_ids[i], "household_id": households[i], "steps": steps,
+                             "broken_at": broken if people[f] else "household", "assignee_id": assignees[i],
                              "names": {}})
         set_fields(chain, chain_fields)
         set_extra(chain, None)
         set_private(chain, None)
-        append(chain)
-    return out
+        return chain
+
+    return build
 
 
 _PAUSE_LOCK = threading.Lock()

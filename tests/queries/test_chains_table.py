@@ -26,7 +26,7 @@ from orgnet.errors import NotFound
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
 from orgnet.queries._facts import ChainTable
-from orgnet.queries.chains import assemble, contact_chain, contact_chains
+from orgnet.queries.chains import ChainList, assemble, contact_chain, contact_chains
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -135,7 +135,84 @@ def test_many_households_of_shared_buildings_equal_the_oracle(store: Any) -> Non
     expected = [oracles.chain(rows, s) for s in starts]
     assert any(len(e["steps"]) == 7 for e in expected) and any(not e["steps"] for e in expected)
     assert len({e["steps"][1][1] for e in expected if len(e["steps"]) > 1}) > 10  # many buildings
-    assert [as_dict(c) for c in contact_chains(store, starts)] == expected
+    chains = contact_chains(store, starts)
+    assert chains.broken_at == [e["broken_at"] for e in expected]  # from the columns, no model built
+    assert [as_dict(c) for c in chains] == expected
+
+
+def test_chains_read_before_a_write_are_the_answers_of_before_it(store: Any) -> None:
+    """A ChainList builds its models when read, from what was read from the store before
+    ``contact_chains`` returned: a load in between changes nothing in it."""
+    store.clear()
+    load(store, boundary.ROWS)
+    before = [oracles.chain(boundary.ROWS, s) for s in STARTS]
+    chains = contact_chains(store, STARTS)
+    load(store, {"roles": [{"person_id": "P6", "role": "grid_leader", "target_id": "G1"},
+                           {"person_id": "P6", "role": "building_leader", "target_id": "B1"}],
+                 "contacts": [{"person_id": "P6", "household_id": "H2"}],
+                 "households": [{"id": "H1", "building_id": "B2"}]})
+    assert [as_dict(c) for c in contact_chains(store, STARTS)] != before  # the load changed them
+    assert chains.broken_at == [e["broken_at"] for e in before]
+    assert [as_dict(c) for c in chains] == before
+
+
+def test_a_chain_list_is_a_sequence_of_chains_built_once(store: Any) -> None:
+    store.clear()
+    load(store, boundary.ROWS)
+    chains = contact_chains(store, STARTS)
+    eager = [contact_chain(store, s) for s in STARTS]
+    assert repr(chains) == f"ChainList({len(STARTS)} chains)" and len(chains) == len(STARTS)
+    assert chains[-1] is chains[len(STARTS) - 1] and chains[-1] == eager[-1]
+    assert chains[2:5] == eager[2:5] and chains[::-1] == eager[::-1] and chains[5:2] == []
+    assert chains == eager and eager == chains and chains == tuple(eager) and chains == chains
+    assert chains != eager[:-1] and chains != [*eager[:-1], eager[0]] and chains != "H1"
+    assert list(reversed(chains)) == eager[::-1] and chains.index(eager[3]) == 3 and eager[4] in chains
+    for bad in (len(STARTS), -len(STARTS) - 1):
+        with pytest.raises(IndexError):
+            chains[bad]
+    with pytest.raises(TypeError):
+        chains["H1"]  # type: ignore[call-overload]
+    assert all(a is b for a, b in zip(chains, chains))  # built once, then kept
+    with pytest.raises(TypeError):
+        hash(chains)
+    assert contact_chains(store, []) == [] and not contact_chains(store, [])
+
+
+def test_a_chain_list_survives_pickling(store: Any) -> None:
+    import pickle
+
+    store.clear()
+    load(store, boundary.ROWS)
+    chains = contact_chains(store, STARTS)
+    chains[1]
+    again = pickle.loads(pickle.dumps(chains))
+    assert isinstance(again, ChainList) and again == chains and again.broken_at == chains.broken_at
+
+
+def test_threads_reading_one_chain_list_get_the_same_models(store: Any) -> None:
+    """Eight threads read one ChainList at once, in different orders: every thread sees the
+    same objects, equal to the chains built one by one."""
+    store.clear()
+    ds = orgnet.synth.city("tiny", seed=5)
+    load(store, {k: [dict(r) for r in ds[k]] for k in ds})
+    starts = [h["id"] for h in ds["households"]] * 3
+    chains = contact_chains(store, starts)
+    seen: list[list[int]] = [[] for _ in range(8)]
+    barrier = threading.Barrier(8)
+
+    def read(k: int) -> None:
+        barrier.wait()
+        order = range(len(starts)) if k % 2 else range(len(starts) - 1, -1, -1)
+        got = {i: id(chains[i]) for i in order}
+        seen[k] = [got[i] for i in range(len(starts))]
+
+    threads = [threading.Thread(target=read, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(s == seen[0] for s in seen) and len(seen[0]) == len(starts)
+    assert list(chains) == [contact_chain(store, s) for s in starts]
 
 
 def test_broken_at_an_empty_grid_below_levels_already_walked(store: Any) -> None:
@@ -184,6 +261,7 @@ def test_a_cycle_stops_where_it_would_repeat_from_either_end() -> None:
     assert [s.node_id for s in h6.steps] == ["H6", "BA", "A", "B"] and h6.broken_at == "household"
     assert none.steps == [] and none.broken_at == "household" and none.assignee_id == "W"
     assert h4.steps[1] is h6.steps[1] and h4.steps[2] is h5.steps[3]
+    assert ChainList(_cycle_table()).broken_at == ["community", "community", "household", "household"]
 
 
 def test_a_building_in_a_cycle_with_its_area() -> None:
@@ -192,6 +270,9 @@ def test_a_building_in_a_cycle_with_its_area() -> None:
                        [[], [], []], [["p"], ["p"], ["p"]], [1, 0, 1])
     (chain,) = assemble(table)
     assert [s.node_id for s in chain.steps] == ["H", "B", "G"] and chain.broken_at is None
+    assert ChainList(table).broken_at == [None]
+    table = table._replace(people=[[], ["p"], ["p"]])  # the grid has nobody: met before the walk repeats
+    assert assemble(table)[0].broken_at == "grid" and ChainList(table).broken_at == ["grid"]
 
 
 def test_the_collector_is_left_as_found(store: Any) -> None:
