@@ -280,3 +280,20 @@ def test_subjects_anchored_nowhere_stay_out_of_the_area_loaded_last(store: Any) 
     assert {r: d9.rules[r].checked for r in rules} == {"member_registration": 0, "household_contact": 0}
     assert "D9" not in whole.by_district or all(c.checked == 0 for r, c in whole.by_district["D9"].items()
                                                 if r in rules)
+
+
+def test_gap_frame_of_a_report_kept_across_a_reload_names_what_the_store_still_holds(store: Any) -> None:
+    """A report's work list reads names from the store when asked: after ``clear`` and another
+    load, a gap the store no longer holds has no name or kind, and the gaps after it (in id order)
+    still get theirs."""
+    areas = [{"id": "Z", "level": "city"}, {"id": "D", "level": "district", "parent_id": "Z"},
+             {"id": "S", "level": "subdistrict", "parent_id": "D"},
+             {"id": "C", "level": "community", "parent_id": "S"}]
+    load_in_turn(store, {"areas": [*areas, {"id": "G0", "level": "grid", "parent_id": "C"},
+                           {"id": "G9", "level": "grid", "parent_id": "C", "name": "九号网格"}]})
+    report = coverage(store, 2023)
+    assert report.rules["grid_party_org"].gaps == ["G0", "G9"]
+    load_in_turn(store, {"areas": [*areas, {"id": "G9", "level": "grid", "parent_id": "C", "name": "新九号网格"}]})
+    frame = report.gap_frame("grid_party_org")
+    got = {r["id"]: (r["name"], r["label"]) for r in frame.to_dict("records")}
+    assert got == {"G0": ("", ""), "G9": ("新九号网格", "Area")}
