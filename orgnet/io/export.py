@@ -154,8 +154,26 @@ def export(store: GraphStore, path: Path, *, format: str | None = None, excel: b
         return path
     graph = to_networkx(store, redact=redact)
     if fmt == "graphml":
-        nx.write_graphml(graph, path, named_key_ids=True)
+        _write_graphml(graph, path)
     else:
         nx.write_gexf(to_gexf_graph(graph), path)
     return path
+
+
+def _write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
+    """GraphML that reads back exactly, carriage returns included.
+
+    An XML reader turns a carriage return in text into a line feed, and networkx
+    writes values as text without escaping it (a name or an address typed in an
+    Excel cell as ``\r\n`` came back as ``\n\n``). Written as ``&#13;``, it reads
+    back as itself; the document's own line ends are line feeds only, so every
+    carriage return in it belongs to a value.
+    """
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    writer = GraphMLWriter(named_key_ids=True)  # what nx.write_graphml uses without lxml
+    writer.add_graph_element(graph)
+    text = str(writer).replace("\r", "&#13;")
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("<?xml version='1.0' encoding='utf-8'?>\n" + text + ("" if text.endswith("\n") else "\n"))
 

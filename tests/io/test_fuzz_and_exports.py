@@ -177,3 +177,17 @@ def test_export_xlsx_and_excel_csv(tmp_path: Path, golden_rows: dict[str, Any],
     raw = (tmp_path / "csv" / "areas.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfid,name,level")
     assert load_folder(MemoryStore(), tmp_path / "csv").ok
+
+
+def test_graphml_keeps_carriage_returns_in_ids_and_values(tmp_path: Path) -> None:
+    """An address typed in an Excel cell over two lines holds ``\\r\\n``; an XML reader turns a
+    bare carriage return in text into a line feed unless it is written as ``&#13;``."""
+    store = MemoryStore()
+    rows = {"areas": [{"id": "ZJ", "level": "city", "name": "镇江\r\n市"}],
+            "households": [{"id": "H\r1", "address": "一号楼\r\n二单元\r"}],
+            "matters": [{"id": "M1", "title": "漏水\r", "raised_by": "H\r1"}]}
+    load_records(store, Dataset(rows))
+    back = nx.read_graphml(export(store, tmp_path / "g.graphml"), force_multigraph=True)
+    assert sorted(back.nodes(data=True)) == sorted(to_networkx(store).nodes(data=True))
+    assert "H\r1" in back and back.nodes["M1"]["raised_by"] == "H\r1"
+    assert sorted(back.edges(keys=True)) == sorted(to_networkx(store).edges(keys=True))
