@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,7 +174,7 @@ def _write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
 
     writer = GraphMLWriter(named_key_ids=True)  # what nx.write_graphml uses without lxml
     writer.add_graph_element(graph)
-    text = str(writer).replace("\r", "&#13;")
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write("<?xml version='1.0' encoding='utf-8'?>\n" + text + ("" if text.endswith("\n") else "\n"))
+    buffer = io.BytesIO()
+    writer.dump(buffer)  # UTF-8 with its declaration, as nx.write_graphml writes it
+    path.write_bytes(buffer.getvalue().replace(b"\r", b"&#13;"))  # no other byte of UTF-8 is 0x0D
 
