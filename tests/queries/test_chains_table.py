@@ -168,11 +168,15 @@ def test_a_chain_list_is_a_sequence_of_chains_built_once(store: Any) -> None:
     assert chains != eager[:-1] and chains != [*eager[:-1], eager[0]] and chains != "H1"
     assert list(reversed(chains)) == eager[::-1] and chains.index(eager[3]) == 3 and eager[4] in chains
     for bad in (len(STARTS), -len(STARTS) - 1):
-        with pytest.raises(IndexError):
+        with pytest.raises(IndexError, match=f"chain index {bad} out of range for {len(STARTS)} chains"):
             chains[bad]
     with pytest.raises(TypeError):
         chains["H1"]  # type: ignore[call-overload]
     assert all(a is b for a, b in zip(chains, chains))  # built once, then kept
+    for chain in chains:  # built without validation, yet every field counts as set, as in a validated model
+        assert chain.model_fields_set == {"start_id", "household_id", "steps", "broken_at", "assignee_id", "names"}
+        assert chain.model_dump(exclude_unset=True) == chain.model_dump() == eager[chains.index(chain)].model_dump()
+        assert all(step.model_fields_set == {"level", "node_id", "orgs", "people"} for step in chain.steps)
     with pytest.raises(TypeError):
         hash(chains)
     assert contact_chains(store, []) == [] and not contact_chains(store, [])
@@ -262,6 +266,19 @@ def test_a_cycle_stops_where_it_would_repeat_from_either_end() -> None:
     assert none.steps == [] and none.broken_at == "household" and none.assignee_id == "W"
     assert h4.steps[1] is h6.steps[1] and h4.steps[2] is h5.steps[3]
     assert ChainList(_cycle_table()).broken_at == ["community", "community", "household", "household"]
+
+
+def test_broken_levels_when_a_household_or_the_step_above_it_is_step_0() -> None:
+    """Step numbers are positions, 0 included: a household that is step 0, and a step 0 above a
+    household, are read like any other (the building has nobody: broken there)."""
+    home_first = ChainTable(["h"], ["H"], [None], [0], ["household", "building"], ["H", "B"],
+                            [[], []], [["p"], []], [1, -1])
+    above_first = ChainTable(["h"], ["H"], [None], [1], ["building", "household"], ["B", "H"],
+                             [[], []], [[], ["p"]], [-1, 0])
+    for table in (home_first, above_first):
+        (chain,) = assemble(table)
+        assert [s.node_id for s in chain.steps] == ["H", "B"] and chain.broken_at == "building"
+        assert ChainList(table).broken_at == ["building"]
 
 
 def test_a_building_in_a_cycle_with_its_area() -> None:

@@ -143,3 +143,35 @@ def test_unknown_ids_and_wrong_starts(store: Any) -> None:
         assert caught.value.node_id == "NOPE" and "'NOPE'" in str(caught.value)
     with pytest.raises(InvalidArgument, match="'C1' is a Area; a contact chain starts from a Household, Person"):
         contact_chain(store, "C1")
+
+
+def test_chain_frame_worked_by_hand(store: Any) -> None:
+    """``Chain.to_frame``: one row per step, names where the store has them (an unnamed org reads
+    as its id, an unnamed area as blank), lists joined by ", "; a chain without a household
+    still has the six columns."""
+    rows: Rows = {
+        "areas": [{"id": "Z", "level": "city", "name": "镇江市"}, {"id": "G", "level": "grid", "parent_id": "Z"}],
+        "orgs": [{"id": "OZ", "kind": "committee", "name": "市委", "area_id": "Z"},
+                 {"id": "OG", "kind": "branch", "area_id": "G"}, {"id": "OG2", "kind": "branch", "area_id": "G",
+                                                                    "name": "二支部"}],
+        "buildings": [{"id": "B", "grid_id": "G", "name": "一号楼"}],
+        "households": [{"id": "H", "building_id": "B"}],
+        "people": [{"id": "P1", "is_member": True, "member_category": "in_service", "household_id": "H"},
+                   {"id": "P2", "is_member": True, "member_category": "in_service"},
+                   {"id": "P3", "is_member": True, "member_category": "in_service"}],
+        "roles": [{"person_id": "P1", "role": "building_leader", "target_id": "B"},
+                  {"person_id": "P3", "role": "building_leader", "target_id": "B"},
+                  {"person_id": "P2", "role": "secretary", "target_id": "OZ"}],
+        "contacts": [{"person_id": "P1", "household_id": "H"}],
+        "matters": [{"id": "M", "category": "property", "created_at": "2023-05-01"}],
+    }
+    load(store, rows)
+    frame = contact_chain(store, "H").to_frame()
+    assert frame.to_dict("records") == [
+        {"level": "household", "node_id": "H", "name": "", "orgs": "", "org_names": "", "people": "P1"},
+        {"level": "building", "node_id": "B", "name": "一号楼", "orgs": "", "org_names": "", "people": "P1, P3"},
+        {"level": "grid", "node_id": "G", "name": "", "orgs": "OG, OG2", "org_names": "OG, 二支部", "people": ""},
+        {"level": "city", "node_id": "Z", "name": "镇江市", "orgs": "OZ", "org_names": "市委", "people": "P2"},
+    ]
+    empty = contact_chain(store, "M").to_frame()
+    assert list(empty.columns) == ["level", "node_id", "name", "orgs", "org_names", "people"] and len(empty) == 0
