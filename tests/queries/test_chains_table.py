@@ -279,6 +279,10 @@ def test_broken_levels_when_a_household_or_the_step_above_it_is_step_0() -> None
         (chain,) = assemble(table)
         assert [s.node_id for s in chain.steps] == ["H", "B"] and chain.broken_at == "building"
         assert ChainList(table).broken_at == ["building"]
+    staffed = above_first._replace(people=[["q"], ["p"]])  # a building with no grid above it, and someone
+    (chain,) = assemble(staffed)
+    assert [s.node_id for s in chain.steps] == ["H", "B"] and chain.broken_at is None
+    assert ChainList(staffed).broken_at == [None]
 
 
 def test_a_building_in_a_cycle_with_its_area() -> None:
