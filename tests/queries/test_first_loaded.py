@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import oracles
+
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.queries.chains import contact_chain, contact_path
+from orgnet.queries.chains import contact_chain, contact_chains, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.kpis import kpis
 from orgnet.queries.recommend import recommend_pairings
@@ -95,6 +97,35 @@ def test_chain_from_a_household_loaded_first(store: Any) -> None:
         chain = contact_chain(store, start)
         assert steps(chain) == [("household", "H0", [], ["P0"])], start
         assert (chain.household_id, chain.broken_at, chain.assignee_id) == ("H0", None, assignee), start
+    many = contact_chains(store, ["M0", "P0", "H0"])  # several starts, all at household 0
+    assert [c.household_id for c in many] == ["H0"] * 3 and all(steps(c) == [("household", "H0", [], ["P0"])]
+                                                                 for c in many)
+
+
+def test_chains_of_a_person_loaded_first(store: Any) -> None:
+    """P0 arrives first (before any area or household): a grid leader and the raiser of M1; M2 has
+    no raiser and H1 arrives right after P0. Chains of everyone, one by one and all at once, equal
+    the oracle's on the rows as they end up."""
+    member = {"is_member": True, "member_category": "in_service"}
+    final: Rows = {
+        "areas": [{"id": "Z", "level": "city"}, {"id": "D", "level": "district", "parent_id": "Z"},
+                  {"id": "G", "level": "grid", "parent_id": "D"}],
+        "buildings": [{"id": "B", "grid_id": "G"}],
+        "households": [{"id": "H1", "building_id": "B"}, {"id": "H2", "building_id": "B"}],
+        "people": [{"id": "P0", **member, "household_id": "H2"}],
+        "roles": [{"person_id": "P0", "role": "grid_leader", "target_id": "G"}],
+        "contacts": [{"person_id": "P0", "household_id": "H2"}],
+        "matters": [{"id": "M1", "category": "property", "created_at": "2023-05-01", "raised_by": "P0"},
+                    {"id": "M2", "category": "property", "created_at": "2023-05-02"}],
+    }
+    load_in_turn(store, {"people": [{"id": "P0", **member}]}, {"households": [{"id": "H1"}, {"id": "H2"}]}, final)
+    first_is(store, "P0")
+    starts = ["H1", "H2", "M1", "M2", "P0"]
+    expected = [oracles.chain(final, s) for s in starts]
+    assert expected[1]["steps"][2] == ("grid", "G", [], ["P0"]) and expected[3]["household_id"] is None
+    for got in ([contact_chain(store, s) for s in starts], list(contact_chains(store, starts))):
+        assert [{**c.model_dump(), "steps": [(s.level, s.node_id, s.orgs, s.people) for s in c.steps]}
+                for c in got] == expected
 
 
 def test_recommend_with_a_district_loaded_first_and_an_area_loaded_last(store: Any) -> None:
