@@ -35,6 +35,11 @@ CASES: list[tuple[str, Any, str]] = [
     ("contact_path", lambda n: n.contact_path(None, "H1"), "a"),
     ("contact_path", lambda n: n.contact_path("H1", 3), "b"),
     ("rollup_frame", lambda n: n.coverage(2023).rollup_frame("city"), "level"),
+    ("recommend_pairings", lambda n: n.recommend_pairings(2023, capacity=0), "capacity"),
+    ("recommend_pairings", lambda n: n.recommend_pairings(2023, capacity=1001), "capacity"),
+    ("recommend_pairings", lambda n: n.recommend_pairings(2023, same_district="yes"), "same_district"),
+    ("trend", lambda n: n.trend([2023.5]), "year"),
+    ("trend", lambda n: n.trend(area=7), "area"),
 ]
 
 

@@ -127,6 +127,42 @@ def test_trend_reproduces_the_seed_claim(store: Any) -> None:
                 assert frame.loc[year, rule] == pytest.approx(result.rate)
 
 
+def test_trend_of_chosen_years_within_an_area(store: Any) -> None:
+    """``trend(years, area=)``: the years asked (sorted, once each), every figure restricted to the
+    area as ``kpis(year, area=)`` and ``coverage(year, area=)`` give it, the area kept on the report
+    and on each year's KPIs; the frame has the KPI fields then the rules, NaN where nothing is counted."""
+    import math
+
+    from orgnet.queries.coverage import RULES
+    from orgnet.queries.kpis import KpiReport
+
+    net = loaded(store)
+    report = net.trend([2023, 2022, 2021, 2023], area="D1")
+    assert report.years == [2021, 2022, 2023] and report.area == "D1"
+    whole = net.trend([2021, 2022, 2023]).to_frame()
+    frame = report.to_frame()
+    assert list(frame.index) == [2021, 2022, 2023] and frame.index.name == "year"
+    kpi_columns = [f for f in KpiReport.model_fields if f not in ("year", "area", "denominators")]
+    assert list(frame.columns) == kpi_columns + list(RULES)
+    assert not frame.equals(whole)  # the area leaves something out
+    for year, kpi in zip(report.years, report.kpis):
+        assert kpi == net.kpis(year, area="D1") and kpi.area == "D1" and kpi.year == year
+        for rule, result in net.coverage(year, area="D1").rules.items():
+            assert report.rates[year][rule] == result.rate, (year, rule)
+            got = frame.loc[year, rule]
+            assert math.isnan(got) if result.rate is None else got == pytest.approx(result.rate), (year, rule)
+    nothing = [rule for rule in RULES if report.rates[2022][rule] is None]
+    assert nothing and all(frame[rule].dtype == "float64" for rule in RULES)  # None becomes NaN, not an object
+    assert net.trend([]).years == [] and len(net.trend([]).to_frame()) == 0
+    assert net.trend([2022]).years == [2022] and list(net.trend([2022]).to_frame().index) == [2022]
+
+
+def test_trend_of_an_empty_store_warns(store: Any) -> None:
+    store.clear()
+    with pytest.warns(UserWarning, match="holds no data"):
+        assert Network(store).trend().years == []
+
+
 # ----------------------------------------------------------------------- 3. what-if
 
 
@@ -189,6 +225,15 @@ def test_recommend_pairings_hand_worked(store: Any) -> None:
     got = {p.community: p for p in plan.pairs}
     assert got["C1"].unit in {"U1", "U3", "U4"} and got["C5"].unit in {"U3", "U4"}
     assert got["C1"].community_name == "银山门社区" and got["C1"].district_name == "润州区"
+    names = {u["id"]: u.get("name") for u in ROWS["units"]}
+    assert all(p.unit_name == names[p.unit] and p.unit_name for p in plan.pairs)
+    import inspect
+
+    from orgnet.queries.recommend import recommend_pairings
+
+    for function in (net.recommend_pairings, recommend_pairings):  # as documented: capacity 2, same district
+        defaults = inspect.signature(function).parameters
+        assert defaults["capacity"].default == 2 and defaults["same_district"].default is True
     # only U2 may serve D2 (no city-level units): C5 gets U2 at cost 2
     rows = {k: [dict(r) for r in v] for k, v in ROWS.items()}
     rows["units"] = [u for u in rows["units"] if u["id"] in ("U1", "U2")]
@@ -203,6 +248,42 @@ def test_recommend_pairings_hand_worked(store: Any) -> None:
     # across districts U1 may take C5 too: with capacity 2 both go to U1 at cost 0
     plan = net.recommend_pairings(2023, capacity=2, same_district=False)
     assert [(p.unit, p.community) for p in plan.pairs] == [("U1", "C1"), ("U1", "C5")]
+
+
+def test_pairing_plan_frame_workbook_and_plot(store: Any, tmp_path: Path) -> None:
+    """The plan as a frame (one row per pair, the model's fields as columns), as a workbook (sheets
+    结对建议 and 未覆盖, no index column) and as a plot on the axes given."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from orgnet.queries.recommend import ProposedPairing
+
+    rows = {k: [dict(r) for r in v] for k, v in ROWS.items()}
+    rows["units"] = [u for u in rows["units"] if u["id"] == "U1"]  # nobody may serve D2: C5 stays uncovered
+    rows["organizers"] = [o for o in rows["organizers"] if o["organizer_id"] == "U1"]
+    rows["pairings"] = [p for p in rows["pairings"] if p["source_id"] == "U1"]
+    rows["registrations"] = [r for r in rows["registrations"] if r["source_id"] == "U1"]
+    plan = loaded(store, rows).recommend_pairings(2023, capacity=1)
+    assert [p.community for p in plan.pairs] and plan.uncovered and "C5" in plan.uncovered
+    frame = plan.to_frame()
+    assert list(frame.columns) == list(ProposedPairing.model_fields) and len(frame) == len(plan.pairs)
+    assert frame.to_dict("records") == [p.model_dump() for p in plan.pairs]
+    book = pd.read_excel(plan.to_xlsx(tmp_path / "new" / "folders" / "plan.xlsx"), sheet_name=None)
+    assert list(book) == ["结对建议", "未覆盖"]
+    assert list(book["结对建议"].columns) == list(ProposedPairing.model_fields)
+    assert book["结对建议"]["community"].tolist() == [p.community for p in plan.pairs]
+    assert book["未覆盖"].columns.tolist() == ["community"] and book["未覆盖"]["community"].tolist() == plan.uncovered
+    again = plan.to_xlsx(tmp_path / "new" / "folders" / "second.xlsx")  # a second plan in the same folder
+    assert list(pd.read_excel(again, sheet_name=None)) == ["结对建议", "未覆盖"]
+    assert list(plan.model_copy(update={"pairs": []}).to_frame().columns) == list(
+        ProposedPairing.model_fields)  # an empty plan keeps its columns
+    fig, given = plt.subplots()
+    try:
+        assert plan.plot(ax=given) is given and given.has_data()
+        trend = loaded(store, rows).trend([2022, 2023])
+        assert trend.plot(ax=given) is given and len(given.get_lines()) >= 2  # the rules' rates, drawn here
+    finally:
+        plt.close("all")
 
 
 def _district(rows: dict[str, list[dict[str, Any]]], area: str | None) -> str | None:
