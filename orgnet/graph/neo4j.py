@@ -543,12 +543,14 @@ def _spans_by_start(rows: list[dict[str, Any]], parts: int) -> list[list[dict[st
 
 
 class _Rows(list[Any]):
-    """A batch's rows as a query parameter, whose ``repr`` is only their number.
+    """A batch's rows as a query parameter, whose ``repr`` is only their number unless the driver logs DEBUG.
 
     The driver formats every query's parameters for a DEBUG log line even
     when DEBUG is off (``" ".join(map(repr, fields))`` for each RUN): for a
-    load that is a second of client CPU per 100,000 rows spent writing out
-    names and phone numbers nobody reads. The server receives the same list.
+    district load that was about 0.2 s of the client's 0.9 s of CPU, spent
+    writing out names and phone numbers nobody reads. When the application
+    has set the driver's logger to DEBUG on purpose, the rows are written out
+    as before. The server receives the same list either way.
 
     Examples
     --------
@@ -559,7 +561,13 @@ class _Rows(list[Any]):
     __slots__ = ()
 
     def __repr__(self) -> str:
+        if _DRIVER_IO_LOG.isEnabledFor(logging.DEBUG):
+            return super().__repr__()
         return f"<{len(self)} rows>"
+
+
+_DRIVER_IO_LOG: Final[logging.Logger] = logging.getLogger("neo4j.io")
+"""The driver's logger of the messages it sends (RUN with its parameters)."""
 
 
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

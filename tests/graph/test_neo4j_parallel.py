@@ -11,6 +11,7 @@ are in ``test_neo4j_concurrency.py``.
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from collections.abc import Iterator
@@ -195,6 +196,39 @@ def test_a_failing_progress_callback_stops_the_load(sessions: Neo4jStore) -> Non
     sessions.apply(changes, batch_size=5)  # running it again completes the load
     assert violations(sessions) == {}
     assert dump(sessions) == dump(reference)
+
+
+def test_a_deadlock_between_two_sessions_is_retried(neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture) -> None:
+    """Two write transactions lock X then Y and Y then X: the server kills one, the store runs it again."""
+    neo4j_store.apply(ChangeSet(nodes={"Area": [{"id": "X", "level": "grid"}, {"id": "Y", "level": "grid"}]}))
+    both_locked = threading.Barrier(2)
+    attempts: collections.Counter[str] = collections.Counter()
+    failures: list[BaseException] = []
+
+    def write(first: str, second: str) -> None:
+        def work(tx: Any) -> None:
+            attempts[first] += 1
+            tx.run("MATCH (n:Entity {id: $id}) SET n.mark = $mark", id=first, mark=first).consume()
+            if attempts[first] == 1:
+                both_locked.wait(timeout=30)  # each holds its first node's lock
+            tx.run("MATCH (n:Entity {id: $id}) SET n.mark = $mark", id=second, mark=first).consume()
+
+        try:
+            neo4j_store._transact(work, "writing the test's marks")
+        except BaseException as exc:
+            failures.append(exc)
+
+    with caplog.at_level("WARNING", logger="neo4j"):
+        threads = [threading.Thread(target=write, args=pair) for pair in (("X", "Y"), ("Y", "X"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    assert failures == []
+    assert sum(attempts.values()) >= 3  # one of the two ran again
+    assert "DeadlockDetected" in caplog.text
+    marks = {n["id"]: n["mark"] for n in neo4j_store.iter_nodes("Area")}
+    assert marks in ({"X": "X", "Y": "X"}, {"X": "Y", "Y": "Y"})  # one transaction after the other, whole
 
 
 @pytest.mark.parametrize("value", [0, -1, 65, True, 2.0, "2"])
