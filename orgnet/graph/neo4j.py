@@ -318,6 +318,7 @@ def _label_order() -> tuple[str, ...]:
 LABEL_ORDER: Final[tuple[str, ...]] = _label_order()
 """The order :meth:`Neo4jStore.apply` writes node labels in (targets before owners)."""
 
+
 def _label_waves() -> tuple[tuple[str, ...], ...]:
     """Node labels in waves: a label's field relationships point only at labels of earlier waves.
 
