@@ -272,7 +272,7 @@ def connect(
     database : str, optional
         For Neo4j; defaults to ``$NEO4J_DATABASE``, else the server's default.
     **options
-        Backend options (Neo4j: ``batch_size``, ``max_retry_time``; ``file:``:
+        Backend options (Neo4j: ``batch_size``, ``max_retry_time``, ``write_sessions``; ``file:``:
         ``create=True`` writes an empty store file when there is none — otherwise
         the first load creates it, and a question asked of a missing file is
         :class:`~orgnet.errors.NotFound`).

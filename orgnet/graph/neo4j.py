@@ -9,7 +9,9 @@ a load that is cut off can simply be run again: every statement is an upsert.
 Concurrent loads double and tear nothing: each transaction locks what it reads
 before reading it, a node and its reference-field relationships share one
 transaction, and a node's kind is fixed when it is created (see the comment
-above :func:`_node_create` and ``docs/guarantees.md``).
+above :func:`_node_create` and ``docs/guarantees.md``). A load writes from
+``write_sessions`` sessions at once (2 by default) where batches cannot depend
+on each other (``docs/neo4j.md``, "Parallel write sessions").
 
 Cypher text is built only from module-level constants and from the closed sets
 of labels and relationship types in :mod:`orgnet.model` (checked by
@@ -35,9 +37,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Final, LiteralString, TypeVar
 
 from orgnet.errors import (
@@ -50,13 +54,17 @@ from orgnet.errors import (
     StoreError,
 )
 from orgnet.graph.base import ChangeSet, LinkRow, NodeInfo, link_key_function
+from orgnet.graph.write_lanes import Task, run_lanes
 from orgnet.limits import MAX_BATCH_BYTES, MAX_TEXT_BYTES, oversized_fields, row_bytes
 from orgnet.model import FIELD_RELATIONSHIPS, LABELS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
 if TYPE_CHECKING:
     import neo4j
 
-__all__ = ["Neo4jStore", "DEFAULT_BATCH_SIZE", "SCHEMA", "MIN_SERVER_MAJOR", "LABEL_ORDER", "DEFAULT_RETRY_TIME"]
+__all__ = [
+    "Neo4jStore", "DEFAULT_BATCH_SIZE", "DEFAULT_WRITE_SESSIONS", "SCHEMA", "MIN_SERVER_MAJOR", "LABEL_ORDER",
+    "LABEL_WAVES", "DEFAULT_RETRY_TIME",
+]
 
 log = logging.getLogger("orgnet.neo4j")
 
@@ -99,6 +107,13 @@ class _Clash(Exception):
 
 DEFAULT_BATCH_SIZE: Final[int] = 5_000
 """Rows per write transaction when ``batch_size`` is not given (measured; see the module docstring)."""
+
+DEFAULT_WRITE_SESSIONS: Final[int] = 2
+"""Write sessions a load uses at once when ``write_sessions`` is not given (see :meth:`Neo4jStore.apply`).
+
+Two sessions let a server with two or more cores work on one batch while the
+client sends the next (``benchmarks/neo4j_load.py`` measures 1 and 2).
+"""
 
 LOOKUP_CHUNK: Final[int] = 20_000
 """Ids per query when reading by id (``lookup``, ``delete``)."""
@@ -303,6 +318,28 @@ def _label_order() -> tuple[str, ...]:
 LABEL_ORDER: Final[tuple[str, ...]] = _label_order()
 """The order :meth:`Neo4jStore.apply` writes node labels in (targets before owners)."""
 
+
+def _label_waves() -> tuple[tuple[str, ...], ...]:
+    """Node labels in waves: a label's field relationships point only at labels of earlier waves.
+
+    The batches of one wave can be written at the same moment (their targets
+    were committed before the wave started); each wave keeps the order of
+    :data:`LABEL_ORDER` within it.
+    """
+    needs: dict[str, set[str]] = {m.LABEL: set() for m in NODE_MODELS}
+    for rel in FIELD_RELATIONSHIPS:
+        needs[rel.label].update(k for k in rel.target_kinds if k != rel.label)
+    wave: dict[str, int] = {}
+    for label in LABEL_ORDER:  # targets come first in LABEL_ORDER
+        wave[label] = 1 + max((wave[k] for k in needs[label]), default=-1)
+    return tuple(
+        tuple(label for label in LABEL_ORDER if wave[label] == w) for w in range(max(wave.values()) + 1)
+    )
+
+
+LABEL_WAVES: Final[tuple[tuple[str, ...], ...]] = _label_waves()
+"""Node labels grouped so each group's targets are in earlier groups (parallel writes go a group at a time)."""
+
 _SELF_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     m.LABEL: tuple(r.field for r in FIELD_RELATIONSHIPS if r.label == m.LABEL and m.LABEL in r.target_kinds)
     for m in NODE_MODELS
@@ -458,6 +495,82 @@ def _split_credentials(uri: str) -> tuple[str, tuple[str, str] | None]:
     return f"{scheme}://{host}{slash}{path}", auth
 
 
+def _even(rows: int, size: int, sessions: int) -> int:
+    """Rows per batch so ``rows`` make a multiple of ``sessions`` batches of about equal size, each <= ``size``.
+
+    With one session this is ``size`` (batches as given). With more, the last
+    batch of a label is not left to run alone while the other sessions idle.
+
+    Examples
+    --------
+    >>> _even(7_738, 5_000, 2), _even(33_759, 5_000, 2), _even(3_252, 5_000, 2), _even(3_252, 5_000, 1)
+    (3869, 4220, 1626, 5000)
+    >>> _even(1, 5_000, 2)  # one row: one batch whatever its size
+    5000
+    """
+    if sessions <= 1 or rows <= 1:
+        return size
+    batches = -(-rows // size)
+    batches = min(rows, -(-batches // sessions) * sessions)
+    return -(-rows // batches)
+
+
+def _spans_by_start(rows: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
+    """``rows`` (sorted by ``src``) cut into at most ``parts`` contiguous spans of about equal length.
+
+    A cut never separates two rows of one start node, so write sessions
+    working on different spans at the same moment lock different start nodes
+    (and, the ids being hierarchical, mostly different end nodes too).
+
+    Examples
+    --------
+    >>> rows = [{"src": s} for s in "aabbbcd"]
+    >>> [[r["src"] for r in span] for span in _spans_by_start(rows, 2)]
+    [['a', 'a', 'b', 'b', 'b'], ['c', 'd']]
+    >>> len(_spans_by_start(rows, 1)), len(_spans_by_start([], 3))
+    (1, 1)
+    """
+    spans: list[list[dict[str, Any]]] = []
+    begin = 0
+    for k in range(1, max(parts, 1)):
+        cut = max(begin, len(rows) * k // parts)
+        while 0 < cut < len(rows) and rows[cut]["src"] == rows[cut - 1]["src"]:
+            cut += 1
+        if cut > begin:
+            spans.append(rows[begin:cut])
+            begin = cut
+    spans.append(rows[begin:])
+    return spans
+
+
+class _Rows(list[Any]):
+    """A batch's rows as a query parameter, whose ``repr`` is only their number unless the driver logs DEBUG.
+
+    The driver formats every query's parameters for a DEBUG log line even
+    when DEBUG is off (``" ".join(map(repr, fields))`` for each RUN): for a
+    district load that was about 0.2 s of the client's 0.9 s of CPU, spent
+    writing out names and phone numbers nobody reads. When the application
+    has set the driver's logger to DEBUG on purpose, the rows are written out
+    as before. The server receives the same list either way.
+
+    Examples
+    --------
+    >>> _Rows([{"id": "P1", "name": "王芳"}])
+    <1 rows>
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if _DRIVER_IO_LOG.isEnabledFor(logging.DEBUG):
+            return super().__repr__()
+        return f"<{len(self)} rows>"
+
+
+_DRIVER_IO_LOG: Final[logging.Logger] = logging.getLogger("neo4j.io")
+"""The driver's logger of the messages it sends (RUN with its parameters)."""
+
+
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -481,6 +594,12 @@ class Neo4jStore:
         Seconds the driver keeps retrying a transaction on transient errors
         and lost connections (the driver's ``max_transaction_retry_time``,
         30 s by default).
+    write_sessions : int, optional
+        Sessions a load writes from at the same moment (default
+        :data:`DEFAULT_WRITE_SESSIONS`, 2): independent batches (nodes of
+        labels whose targets are already written, links) go to that many
+        threads. 1 writes every batch in turn from the calling thread. Kept
+        as the attribute ``write_sessions``, which may be changed between loads.
     **driver_options
         Passed on to :func:`neo4j.GraphDatabase.driver` (e.g. ``connection_timeout``).
 
@@ -513,6 +632,7 @@ class Neo4jStore:
         database: str | None = None,
         batch_size: int | None = None,
         max_retry_time: float | None = None,
+        write_sessions: int | None = None,
         **driver_options: Any,
     ) -> None:
         import neo4j
@@ -546,9 +666,16 @@ class Neo4jStore:
         ):
             raise InvalidArgument(f"max_retry_time must be a number of seconds from 0 to 86400, not {max_retry_time!r}")
         self._retry_time = float(max_retry_time) if max_retry_time is not None else DEFAULT_RETRY_TIME
+        if write_sessions is not None and (
+            not isinstance(write_sessions, int) or isinstance(write_sessions, bool) or not 1 <= write_sessions <= 64
+        ):
+            raise InvalidArgument(f"write_sessions must be a number of sessions from 1 to 64, not {write_sessions!r}")
+        self.write_sessions: int = write_sessions or DEFAULT_WRITE_SESSIONS
+        """Sessions a load writes from at the same moment (1: one batch after the other)."""
         self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         self.queries_sent: int = 0
         """Queries sent to the server so far (tests use it to prove a bounded number per call)."""
+        self._sent_lock = threading.Lock()  # write threads count their transactions too
         self._schema_ready = False
         self._closed = False
         self._connecting = True
@@ -565,7 +692,7 @@ class Neo4jStore:
             if isinstance(exc.__cause__, neo4j.exceptions.ConfigurationError):
                 raise InvalidArgument(
                     f"connect() got an option the Neo4j driver does not take: {self._redact(str(exc.__cause__))} "
-                    "(orgnet's own: batch_size, max_retry_time; the driver's: see neo4j.GraphDatabase.driver)"
+                    "(orgnet's own: batch_size, max_retry_time, write_sessions; the driver's: see neo4j.GraphDatabase.driver)"
                 ) from None
             raise
         try:
@@ -727,10 +854,15 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction) -> list[Any]:
             return list(tx.run(query, params))
 
-        self.queries_sent += 1
+        self._count_query()
         with self._errors("reading"):
             with self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(work)
+
+    def _count_query(self) -> None:
+        """Add one to :attr:`queries_sent` (write threads send queries at the same moment)."""
+        with self._sent_lock:
+            self.queries_sent += 1
 
     def _session(self, mode: str) -> neo4j.Session:
         """A session in ``mode``; all share one bookmark manager, so a read sees every earlier write."""
@@ -762,7 +894,7 @@ class Neo4jStore:
         deadline = time.monotonic() + self._retry_time
         pause = 0.25
         while True:
-            self.queries_sent += 1
+            self._count_query()
             try:
                 with self._errors(doing):
                     with self._session(neo4j.WRITE_ACCESS) as session:
@@ -789,9 +921,9 @@ class Neo4jStore:
         with self._errors("creating the schema"):
             with self._session(neo4j.WRITE_ACCESS) as session:
                 for statement in SCHEMA:
-                    self.queries_sent += 1
+                    self._count_query()
                     session.run(statement).consume()
-                self.queries_sent += 1
+                self._count_query()
                 session.run(_AWAIT_INDEXES).consume()
         self._schema_ready = True
 
@@ -816,6 +948,18 @@ class Neo4jStore:
         raises :class:`~orgnet.errors.LoadConflict` and that batch is rolled back.
         Links are merged after their start node is locked, so concurrent loads
         never double one.
+
+        With :attr:`write_sessions` above 1, batches that cannot depend on
+        each other are written from that many sessions at once: the node
+        batches of one wave of :data:`LABEL_WAVES` (a label pointing at itself,
+        such as ``Area``, one batch after the other, parents first), then the
+        links, each type cut into contiguous ranges of start nodes. Each batch
+        is the same transaction as with one session, so the result is the
+        same; ``progress`` is called on the calling thread; the first error
+        stops the other sessions before their next batch and is raised once
+        the batches already running have ended (see
+        :func:`orgnet.graph.write_lanes.run_lanes`). Deadlocks between the
+        sessions are transient errors, retried like others.
 
         A commit cut off by a lost connection is retried (every write is an
         upsert) until ``max_retry_time`` has passed; then this raises
@@ -860,58 +1004,87 @@ class Neo4jStore:
                 entry = per.get(owner)
                 per[owner] = (True, entry[1] if entry is not None else [])
 
-        written: set[str] = set()
-        for label in LABEL_ORDER:
-            node_rows = changes.nodes.get(label)
-            if not node_rows:
-                continue
-            ids = {row["id"] for row in node_rows}
-            mine = {key: per for key, per in owned.items() if not ids.isdisjoint(per)}
-            for chunk in _batches(_dependency_sorted(label, node_rows), size, MAX_BATCH_BYTES,
-                                  lambda r: sizes[id(r)]):
-                rels: dict[tuple[str, bool], list[dict[str, Any]]] = {}
-                edges = 0
-                for key, per in mine.items():
-                    entries = []
-                    for row in chunk:
-                        entry = per.get(row["id"])
-                        if entry is not None:
-                            entries.append({"owner": row["id"], "targets": entry[1], "replace": entry[0]})
-                            edges += len(entry[1])
-                    if entries:
-                        rels[key] = entries
-                self._write_nodes(label, chunk, rels)
-                written.update(row["id"] for row in chunk)
-                if progress:
-                    progress(len(chunk) + edges)
-            log.debug("wrote %d %s nodes with their field relationships", len(node_rows), label)
+        sessions = self.write_sessions
+        waves = LABEL_WAVES if sessions > 1 else tuple((label,) for label in LABEL_ORDER)
+        for wave in waves:
+            lanes: list[list[Task]] = []
+            for label in wave:
+                node_rows = changes.nodes.get(label)
+                if not node_rows:
+                    continue
+                ids = {row["id"] for row in node_rows}
+                mine = {key: per for key, per in owned.items() if not ids.isdisjoint(per)}
+                rows_per = size if _SELF_FIELDS[label] else _even(len(node_rows), size, sessions)
+                tasks: list[Task] = [
+                    partial(self._node_batch, label, chunk, mine)
+                    for chunk in _batches(_dependency_sorted(label, node_rows), rows_per, MAX_BATCH_BYTES,
+                                          lambda r: sizes[id(r)])
+                ]
+                if _SELF_FIELDS[label]:
+                    lanes.append(tasks)  # parents before children: one batch after the other
+                else:
+                    lanes.extend([task] for task in tasks)
+            run_lanes(lanes, workers=sessions, progress=progress)
+            for label in wave:
+                if changes.nodes.get(label):
+                    log.debug("wrote %d %s nodes with their field relationships", len(changes.nodes[label]), label)
+        written = {row["id"] for rows in changes.nodes.values() for row in rows}
 
-        for (rel_type, reverse), per in owned.items():  # owners not among the nodes (hand-built change sets)
+        orphans: list[Task] = []  # owners not among the nodes (hand-built change sets): one lane, in turn
+        for (rel_type, reverse), per in owned.items():
             rest = [{"owner": o, "targets": e[1], "replace": e[0]} for o, e in sorted(per.items()) if o not in written]
             for part in _batches(rest, size, MAX_BATCH_BYTES, lambda r: 16 * (1 + len(r["targets"]))):
-                self._write(_FIELD_REL_UPSERT[(rel_type, reverse, True)], {"rows": part},
-                            doing=f"writing {rel_type} relationships")
-                if progress:
-                    progress(sum(len(r["targets"]) for r in part))
+                orphans.append(partial(self._owner_batch, rel_type, reverse, part))
+        run_lanes([orphans], workers=1, progress=progress)
 
+        link_lanes: list[list[Task]] = []
         for rel_type, links in changes.links.items():
-            query = _LINK_UPSERT[_rel_type(rel_type)]
             key_of = link_key_function(rel_type)
             unique: dict[tuple[str, str, str], LinkRow] = {}
             for row in links:
                 unique[(row.src, row.dst, key_of(row.props))] = row
             payload = [{"src": k[0], "dst": k[1], "props": unique[k].props} for k in sorted(unique)]
-            keys = _LINK_KEYS[rel_type]
-            done = 0
-            for part in _batches(payload, size, MAX_BATCH_BYTES, lambda r: sizes.get(id(r["props"]), 64)):
-                self._write(query, {"rows": part, "keys": keys}, doing=f"writing {rel_type} links")
-                done += len(part)
-                if progress:
-                    progress(len(part))
-            if progress and len(links) > done:
-                progress(len(links) - done)  # duplicates merged away still count as written rows
-            log.debug("merged %d %s links", len(payload), rel_type)
+            lanes = [
+                [partial(self._link_batch, rel_type, part)
+                 for part in _batches(span, size, MAX_BATCH_BYTES, lambda r: sizes.get(id(r["props"]), 64))]
+                for span in _spans_by_start(payload, sessions)
+            ]
+            if len(links) > len(payload):  # duplicates merged away still count as written rows
+                lanes[-1].append(partial(int, len(links) - len(payload)))
+            link_lanes.extend(lanes)
+            log.debug("merging %d %s links", len(payload), rel_type)
+        run_lanes(link_lanes, workers=sessions, progress=progress)
         log.debug("applied %d rows to %s in %.2f s", changes.size(), self._uri, time.perf_counter() - start)
+
+    def _node_batch(
+        self, label: str, chunk: list[dict[str, Any]], owned: dict[tuple[str, bool], dict[str, tuple[bool, list[str]]]]
+    ) -> int:
+        """Write one batch of nodes with their field relationships (one transaction); the rows it wrote."""
+        rels: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        edges = 0
+        for key, per in owned.items():
+            entries = []
+            for row in chunk:
+                entry = per.get(row["id"])
+                if entry is not None:
+                    entries.append({"owner": row["id"], "targets": entry[1], "replace": entry[0]})
+                    edges += len(entry[1])
+            if entries:
+                rels[key] = entries
+        self._write_nodes(label, chunk, rels)
+        return len(chunk) + edges
+
+    def _owner_batch(self, rel_type: str, reverse: bool, part: list[dict[str, Any]]) -> int:
+        """Replace the field relationships of owners written before (one transaction); the rows it wrote."""
+        self._write(_FIELD_REL_UPSERT[(rel_type, reverse, True)], {"rows": _Rows(part)},
+                    doing=f"writing {rel_type} relationships")
+        return sum(len(r["targets"]) for r in part)
+
+    def _link_batch(self, rel_type: str, part: list[dict[str, Any]]) -> int:
+        """Merge one batch of links of one type (one transaction); the rows it wrote."""
+        self._write(_LINK_UPSERT[rel_type], {"rows": _Rows(part), "keys": _LINK_KEYS[rel_type]},
+                    doing=f"writing {rel_type} links")
+        return len(part)
 
     def _write_nodes(
         self, label: str, rows: list[dict[str, Any]], rels: dict[tuple[str, bool], list[dict[str, Any]]]
@@ -931,14 +1104,14 @@ class Neo4jStore:
         def work(tx: neo4j.ManagedTransaction, optimistic: bool) -> None:
             existing: set[str] = set(ids)
             if optimistic:
-                record = tx.run(_EXISTING, {"ids": ids}).single()
+                record = tx.run(_EXISTING, {"ids": _Rows(ids)}).single()
                 existing = set(record["ids"]) if record is not None else set()
             new = [row for row in rows if row["id"] not in existing]
             old = [row for row in rows if row["id"] in existing] if len(new) < len(rows) else []
             if new:
-                tx.run(create, {"rows": new}).consume()
+                tx.run(create, {"rows": _Rows(new)}).consume()
             if old:
-                record = tx.run(merge, {"rows": old, "kinds": _KINDS}).single()
+                record = tx.run(merge, {"rows": _Rows(old), "kinds": _KINDS}).single()
                 clash = record["clash"] if record is not None else []
                 if clash:
                     raise _Clash(label, clash)
@@ -946,9 +1119,9 @@ class Neo4jStore:
                 fresh = [e for e in entries if e["owner"] not in existing]
                 known = [e for e in entries if e["owner"] in existing] if len(fresh) < len(entries) else []
                 if fresh:
-                    tx.run(_FIELD_REL_CREATE[(rel_type, reverse)], {"rows": fresh}).consume()
+                    tx.run(_FIELD_REL_CREATE[(rel_type, reverse)], {"rows": _Rows(fresh)}).consume()
                 if known:
-                    tx.run(_FIELD_REL_UPSERT[(rel_type, reverse, False)], {"rows": known}).consume()
+                    tx.run(_FIELD_REL_UPSERT[(rel_type, reverse, False)], {"rows": _Rows(known)}).consume()
 
         doing = f"writing {label} nodes"
         try:

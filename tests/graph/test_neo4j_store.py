@@ -261,6 +261,7 @@ def test_progress_counts_every_row(neo4j_store: Neo4jStore, monkeypatch: pytest.
 
     monkeypatch.setattr(neo4j_store, "_write", write)
     monkeypatch.setattr(neo4j_store, "_write_nodes", write_nodes)
+    monkeypatch.setattr(neo4j_store, "write_sessions", 1)  # more sessions cut labels into even batches
     neo4j_store.apply(changes, batch_size=4, progress=seen.append)
     assert sum(seen) == changes.size()
     assert max(n for _, n in writes) == 4
