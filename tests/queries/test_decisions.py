@@ -319,6 +319,30 @@ def test_fine_rollups_add_up(store: Any) -> None:
     assert orgs.loc["", "checked"] == 1  # O1 covers the city: above every community
 
 
+def test_gap_frame_and_fine_rollup_within_an_area(store: Any) -> None:
+    # D2's subtree is D2, S2, C3, C4, C5. In 2023 its gaps, worked from the rules: C5 has no pairing
+    # (U2->C3 runs from 2021, U2->C4 has no dates); no community has a standardized site (there are no
+    # sites); U2 (soe, located in S2) has no registration in 2023. Everything else lies in D1 or at the city.
+    net = loaded(store)
+    report = net.coverage(2023, area="D2")
+    place = {"grid": "", "subdistrict": "正东路街道", "district": "京口区"}
+    assert report.gap_frame().to_dict("records") == [  # blank community first, then by community, id, rule
+        {"rule": "unit_registration", "id": "U2", "name": "京口单位", "label": "Unit", **place, "community": ""},
+        {"rule": "community_site", "id": "C3", "name": "C3社区", "label": "Area", **place, "community": "C3社区"},
+        {"rule": "community_site", "id": "C4", "name": "C4社区", "label": "Area", **place, "community": "C4社区"},
+        {"rule": "community_pairing", "id": "C5", "name": "C5社区", "label": "Area", **place, "community": "C5社区"},
+        {"rule": "community_site", "id": "C5", "name": "C5社区", "label": "Area", **place, "community": "C5社区"},
+    ]
+    frame = report.rollup_frame("community")
+    counted = frame[frame["checked"] > 0]
+    assert [tuple(r) for r in counted[["rule", "area", "checked", "gaps"]].itertuples(index=False)] == [
+        ("community_pairing", "C3", 1, 0), ("community_pairing", "C4", 1, 0), ("community_pairing", "C5", 1, 1),
+        ("unit_registration", "", 1, 1),  # U2 lies above every community: the blank area
+        ("community_site", "C3", 1, 1), ("community_site", "C4", 1, 1), ("community_site", "C5", 1, 1),
+    ]
+    assert set(frame["area"]) == {"", "C3", "C4", "C5"}  # C1, C2 (in D1) are not rows of D2's rollup
+
+
 # ----------------------------------------------------------------------- 8. redaction
 
 
