@@ -133,3 +133,17 @@ def test_columnar_tally_and_rollup_equal_row_by_row(areas: dict[str, tuple[str, 
     assert tally(RuleFacts.from_rows(rows), scope) == (checked, sorted(gaps))
     got = {a: [c.checked, c.gaps] for a, c in rollup(rows, tree, level, scope).items()}
     assert got == {a: v for a, v in by_area.items() if v != [0, 0]}
+
+
+def test_hierarchies_deeper_than_64_levels_with_and_without_a_cycle() -> None:
+    # the climb checks for a cycle once, at 64 steps: a chain of 70 areas climbs on past it, a cycle of 70
+    # (reached from a tail) falls back to walking each area; both equal the walk
+    chain = {f"A{i}": (LEVELS[i % 5], f"A{i + 1}" if i < 69 else None) for i in range(70)}
+    cycle = {f"Z{i}": (LEVELS[i % 3], f"Z{(i + 1) % 70}") for i in range(70)} | {"T": ("grid", "Z0")}
+    for areas in (chain, cycle, chain | cycle):
+        for level in LEVELS:
+            tree = AreaTree(areas)
+            names = list(areas)
+            walk = {a: nearest_on_walk(areas, a, level) for a in areas}
+            got = {names[i]: (names[t] if t >= 0 else None) for i, t in enumerate(tree.up_positions(level).tolist())}
+            assert got == walk and tree.ancestors(level) == walk, level
