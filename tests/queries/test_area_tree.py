@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orgnet.queries._facts import Facts, RuleFacts
-from orgnet.queries._scope import AreaTree, rollup, tally
+from orgnet.queries._scope import AreaTree, Tally, rollup, tally
 
 LEVELS = ("city", "district", "subdistrict", "community", "grid")
 
@@ -147,3 +147,17 @@ def test_hierarchies_deeper_than_64_levels_with_and_without_a_cycle() -> None:
             walk = {a: nearest_on_walk(areas, a, level) for a in areas}
             got = {names[i]: (names[t] if t >= 0 else None) for i, t in enumerate(tree.up_positions(level).tolist())}
             assert got == walk and tree.ancestors(level) == walk, level
+
+
+def test_rollup_boundaries_worked_by_hand() -> None:
+    # one area: two rows both count in it (row and area are decoded from one key per row and area)
+    one = AreaTree({"D": ("district", None)})
+    assert rollup([Facts(("D",), 1, ("H1",)), Facts(("D",), 2, ())], one, "district", None) == {"D": Tally(3, 1)}
+    # no areas at all: anchors that are no area count nowhere
+    assert rollup([Facts(("X",), 1, ("H1",))], AreaTree({}), "district", None) == {}
+    # a gap anchored at no area does not make the row before it own its gap: row 0 sits in D2 (the last
+    # position) with its gap anchored nowhere, row 1 in D1 with its gap anchored outside the tree
+    two = AreaTree({"D1": ("district", None), "D2": ("district", None)})
+    rows = [Facts(("D2",), 1, ("X1",), ()), Facts(("D1",), 1, ("X2",), ("elsewhere",))]
+    assert rollup(rows, two, "district", None) == {"D1": Tally(1, 0), "D2": Tally(1, 0)}
+    assert tally(rows, frozenset({"D1", "D2"})) == (2, [])
