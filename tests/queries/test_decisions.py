@@ -33,7 +33,7 @@ from decision_network import ROWS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgnet.errors import NotFound
+from orgnet.errors import InvalidArgument, NotFound
 from orgnet.io import Dataset
 from orgnet.io.load import load_folder, load_records
 from orgnet.network import Network
@@ -341,6 +341,35 @@ def test_gap_frame_and_fine_rollup_within_an_area(store: Any) -> None:
         ("community_site", "C3", 1, 1), ("community_site", "C4", 1, 1), ("community_site", "C5", 1, 1),
     ]
     assert set(frame["area"]) == {"", "C3", "C4", "C5"}  # C1, C2 (in D1) are not rows of D2's rollup
+
+
+def test_gap_frame_places_a_report_gap_where_the_unreported_registration_is(store: Any) -> None:
+    # 2023 registrations added to the network: U1 in C1 (reported) and C3 (not), U2 in C2 and C4 (neither).
+    # registration_report's gap belongs where the unreported registration is: U1's in C3 (京口区, not
+    # 润州区 where its reported one and U1 itself are); U2's in C2 (润州区) and in C4 (京口区)
+    rows = {**ROWS, "registrations": [*ROWS["registrations"],
+        {"source_id": "U1", "community_id": "C1", "year": 2023, "reported": True},
+        {"source_id": "U1", "community_id": "C3", "year": 2023, "reported": False},
+        {"source_id": "U2", "community_id": "C4", "year": 2023, "reported": False},
+        {"source_id": "U2", "community_id": "C2", "year": 2023, "reported": False}]}
+    net = loaded(store, rows)
+    d1 = {"grid": "", "community": "C2社区", "subdistrict": "金山街道", "district": "润州区"}
+    d2 = {"grid": "", "subdistrict": "正东路街道", "district": "京口区"}
+    u1 = {"rule": "registration_report", "id": "U1", "name": "润州单位", "label": "Unit", **d2, "community": "C3社区"}
+    u2 = {"rule": "registration_report", "id": "U2", "name": "京口单位", "label": "Unit"}
+    whole = net.coverage(2023).gap_frame("registration_report").to_dict("records")
+    assert whole[0] == u1 and [r["id"] for r in whole] == ["U1", "U2"]  # each gap once
+    assert net.coverage(2023, area="D1").gap_frame("registration_report").to_dict("records") == [{**u2, **d1}]
+    assert net.coverage(2023, area="D2").gap_frame("registration_report").to_dict("records") == [
+        u1, {**u2, **d2, "community": "C4社区"}]
+    empty = net.coverage(2023, area="C5").gap_frame("registration_report")
+    assert empty.empty and list(empty.columns) == ["rule", "id", "name", "label", "grid", "community",
+                                                    "subdistrict", "district"]
+    h1 = [r for r in net.coverage(2023).gap_frame().to_dict("records") if r["id"] == "H1"]
+    assert h1 == [{"rule": "household_contact", "id": "H1", "name": "", "label": "Household", "grid": "第1网格",
+                   "community": "银山门社区", "subdistrict": "金山街道", "district": "润州区"}]  # no name: blank
+    with pytest.raises(InvalidArgument, match="^rule must be one of"):
+        net.coverage(2023).gap_frame("no_such_rule")
 
 
 # ----------------------------------------------------------------------- 8. redaction
