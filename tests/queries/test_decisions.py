@@ -372,6 +372,41 @@ def test_gap_frame_places_a_report_gap_where_the_unreported_registration_is(stor
         net.coverage(2023).gap_frame("no_such_rule")
 
 
+def test_rule_and_rollup_frames_worked_by_hand(store: Any) -> None:
+    # 2023: community_pairing checks C1..C5, gaps C1 (U1's pairing ended mid-2022) and C5 (none);
+    # building_leader checks B1, a gap (P1's role ended 2022-12-31); no property company: nothing checked
+    from orgnet.labels import RULE_LABELS
+    from orgnet.queries.coverage import RULES, CoverageReport
+
+    report = loaded(store).coverage(2023)
+    frame = report.to_frame()
+    assert list(frame.columns) == ["rule", "label", "checked", "gaps", "rate"]
+    assert list(frame["rule"]) == list(RULES) and list(frame["label"]) == [RULE_LABELS[r] for r in RULES]
+    by_rule = frame.set_index("rule")
+    assert tuple(by_rule.loc["community_pairing", ["checked", "gaps", "rate"]]) == (5, 2, pytest.approx(0.6))
+    assert tuple(by_rule.loc["building_leader", ["checked", "gaps", "rate"]]) == (1, 1, 0.0)
+    assert by_rule.loc["property_party_org", "checked"] == 0 and by_rule.loc["property_party_org", "rate"] != \
+        by_rule.loc["property_party_org", "rate"]  # NaN: nothing to count is not 100%
+    for level, want in (("district", [("D1", "润州区", 2, 1, 0.5), ("D2", "京口区", 3, 1, 2 / 3)]),
+                        ("subdistrict", [("S1", "金山街道", 2, 1, 0.5), ("S2", "正东路街道", 3, 1, 2 / 3)])):
+        rolled = report.rollup_frame(level)
+        assert list(rolled.columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
+        pairing = rolled[rolled["rule"] == "community_pairing"]
+        got = [(r.area, r.name, r.checked, r.gaps, r.rate) for r in pairing.itertuples(index=False)]
+        assert got == [(a, n, c, g, pytest.approx(x)) for a, n, c, g, x in want], level
+        nothing = rolled[rolled["rule"] == "property_party_org"]
+        assert list(nothing["checked"]) == [0, 0] and nothing["rate"].isna().all()
+    again = CoverageReport.model_validate(report.model_dump())  # as read back from JSON: no facts behind it
+    assert again == report and not (again != report)
+    with pytest.raises(InvalidArgument, match="no facts behind it"):
+        again.gap_frame()
+    with pytest.raises(InvalidArgument, match="^level must be one of"):
+        report.rollup_frame("city")
+    bare = loaded(store, {"areas": ROWS["areas"][:1]}).coverage(2023)  # the city alone: nothing checked anywhere
+    assert bare.to_frame()["rate"].dtype == float and bare.to_frame()["rate"].isna().all()  # NaN, not None
+    assert list(bare.rollup_frame("district").columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
+
+
 # ----------------------------------------------------------------------- 8. redaction
 
 
