@@ -362,6 +362,11 @@ def test_gap_frame_places_a_report_gap_where_the_unreported_registration_is(stor
     assert net.coverage(2023, area="D1").gap_frame("registration_report").to_dict("records") == [{**u2, **d1}]
     assert net.coverage(2023, area="D2").gap_frame("registration_report").to_dict("records") == [
         u1, {**u2, **d2, "community": "C4社区"}]
+    # the fine rollup counts each subject at its first anchor in the area, its gap where an unreported one is
+    for area, want in (("D1", [("C1", 1, 0), ("C2", 1, 1)]), ("D2", [("C3", 1, 1), ("C4", 1, 1), ("C5", 0, 0)])):
+        fine = net.coverage(2023, area=area).rollup_frame("community")
+        fine = fine[fine["rule"] == "registration_report"]
+        assert [(r.area, r.checked, r.gaps) for r in fine.itertuples(index=False)] == want, area
     empty = net.coverage(2023, area="C5").gap_frame("registration_report")
     assert empty.empty and list(empty.columns) == ["rule", "id", "name", "label", "grid", "community",
                                                     "subdistrict", "district"]
@@ -404,7 +409,8 @@ def test_rule_and_rollup_frames_worked_by_hand(store: Any) -> None:
         report.rollup_frame("city")
     bare = loaded(store, {"areas": ROWS["areas"][:1]}).coverage(2023)  # the city alone: nothing checked anywhere
     assert bare.to_frame()["rate"].dtype == float and bare.to_frame()["rate"].isna().all()  # NaN, not None
-    assert list(bare.rollup_frame("district").columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
+    for level in ("district", "community"):
+        assert list(bare.rollup_frame(level).columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
 
 
 # ----------------------------------------------------------------------- 8. redaction
