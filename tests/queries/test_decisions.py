@@ -67,6 +67,31 @@ def test_kpis_count_active_pairings_and_roles(store: Any) -> None:
     assert k23.pairing_coverage_rate == pytest.approx(3 / 5)
 
 
+def test_kpi_frame_worked_by_hand(store: Any) -> None:
+    # 2023: M3 and M4 were created and closed 4 days later (no property matter); U2 is the one paired unit
+    # (district level); AC2 is the activity; P2 the social worker; U1, U2, U3 and the in-service member P2
+    # have no 2023 registration; nobody registered in 2023, no property company, no site
+    from orgnet.labels import KPI_LABELS
+    from orgnet.queries.kpis import handling_days
+
+    frame = loaded(store).kpis(2023).to_frame()
+    want = {"pairing_coverage_rate": 0.6, "paired_units": 1, "paired_units_municipal_and_above": 0, "activities": 1,
+            "matter_completion_rate": 1.0, "property_closed_within_3_days_rate": None, "mean_handling_days": 4.0,
+            "standardized_sites": 0, "property_party_org_rate": None, "unit_registration_rate": 0.0,
+            "member_registration_rate": 0.0, "report_rate": None, "social_workers": 1}
+    assert list(frame.columns) == ["kpi", "label", "value"] and list(frame["kpi"]) == list(want)
+    assert list(frame["label"]) == [KPI_LABELS[k] for k in want]
+    for kpi, value in zip(frame["kpi"], frame["value"]):
+        if want[kpi] is None:
+            assert isinstance(value, float) and value != value, kpi  # NaN: nothing to count
+        elif isinstance(want[kpi], int) and not isinstance(want[kpi], bool) and "rate" not in kpi:
+            assert type(value) is int and value == want[kpi], kpi  # counts stay integers
+        else:
+            assert value == pytest.approx(want[kpi]), kpi
+    assert handling_days("2023-01-01", "2023-01-04") == 3.0
+    assert handling_days("2023-01-01T12:00:00", "2023-01-02") == 0.5
+
+
 def test_roles_count_only_in_their_years(store: Any) -> None:
     net = loaded(store)
     assert net.coverage(2022).rules["building_leader"].gaps == []
