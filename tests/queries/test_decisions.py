@@ -438,6 +438,26 @@ def test_rule_and_rollup_frames_worked_by_hand(store: Any) -> None:
         assert list(bare.rollup_frame(level).columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
 
 
+def test_gaps_anchored_nowhere_and_areas_without_a_name(store: Any) -> None:
+    # U5 (organ, no area) is checked for registration and anchored nowhere; C4 has no name. 2023: no unit
+    # registered, no community has a site
+    areas = [{k: v for k, v in a.items() if not (a["id"] == "C4" and k == "name")} for a in ROWS["areas"]]
+    rows = {**ROWS, "areas": areas, "units": [*ROWS["units"], {"id": "U5", "name": "无址机关", "category": "organ"}]}
+    report = loaded(store, rows).coverage(2023)
+    units = report.gap_frame("unit_registration")
+    assert [(r.id, r.district, r.subdistrict, r.community, r.grid) for r in units.itertuples(index=False)] == [
+        ("U3", "", "", "", ""), ("U5", "", "", "", ""),  # the city's unit and the unlocated one: blank places
+        ("U2", "京口区", "正东路街道", "", ""), ("U1", "润州区", "", "", "")]
+    c4 = report.gap_frame("community_site").set_index("id").loc["C4"]
+    assert (c4["name"], c4["community"]) == ("", "C4")  # no name: the gap's name is blank, its place the id
+    fine = report.rollup_frame("community")
+    blank = fine[(fine["rule"] == "unit_registration") & (fine["area"] == "")].to_dict("records")
+    assert blank == [{"area": "", "name": "", "rule": "unit_registration", "checked": 4, "gaps": 4, "rate": 0.0}]
+    site = fine[fine["rule"] == "community_site"].set_index("area")
+    assert site.loc["C4", "name"] == "C4" and site.loc["C1", "name"] == "银山门社区"
+    assert list(site["rate"]) == [0.0] * 5  # C1..C5 checked, each a gap
+
+
 # ----------------------------------------------------------------------- 8. redaction
 
 
