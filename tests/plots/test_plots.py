@@ -512,3 +512,9 @@ def test_report_plot_methods_draw_into_a_given_axes(coverage: CoverageReport, kp
         fig, given = plt.subplots()
         assert report.plot(ax=given) is given and fig.axes[0] is given
         plt.close(fig)
+    from orgnet.errors import InvalidArgument
+
+    for options in ({"kind": "pie"}, {"level": "grid"}):  # passed on to plot_coverage, which refuses them
+        with pytest.raises(InvalidArgument, match=f"^{next(iter(options))} must be one of"):
+            coverage.plot(**options)
+    plt.close("all")
