@@ -155,18 +155,9 @@ class AreaTree:
             self._acyclic = hit is not None
             if hit is not None:
                 self._up[level] = hit
-        if hit is None:
-            hit = {}
-            for area in self.areas:
-                if area in hit:
-                    continue
-                chain = self.chain(area)
-                found = None
-                for i in range(len(chain) - 1, -1, -1):  # top-down: every node below an X-level area gets X
-                    node = chain[i]
-                    if self.areas[node][0] == level:
-                        found = node
-                    hit.setdefault(node, found)
+        if hit is None:  # a PART_OF cycle: the walk from each area decides (not the order areas come in)
+            areas = self.areas
+            hit = {area: next((x for x in self.chain(area) if areas[x][0] == level), None) for area in areas}
             self._up[level] = hit
         return hit
 

@@ -504,3 +504,17 @@ def test_tiny_city_figures_render(tiny_net: Any, tmp_path: Path) -> None:
         assert missing_glyph_warnings(ax.figure) == []
         save(ax, tmp_path, f"tiny-{i}")
     assert len(texts(axes[1], "cell-label")) == len(RULES) * len(report.by_subdistrict)
+
+
+def test_report_plot_methods_draw_into_a_given_axes(coverage: CoverageReport, kpis: KpiReport) -> None:
+    # KpiReport.plot and CoverageReport.plot pass the axes on (mutation testing: dropping ``ax`` survived)
+    for report in (coverage, kpis):
+        fig, given = plt.subplots()
+        assert report.plot(ax=given) is given and fig.axes[0] is given
+        plt.close(fig)
+    from orgnet.errors import InvalidArgument
+
+    for options in ({"kind": "pie"}, {"level": "grid"}):  # passed on to plot_coverage, which refuses them
+        with pytest.raises(InvalidArgument, match=f"^{next(iter(options))} must be one of"):
+            coverage.plot(**options)
+    plt.close("all")

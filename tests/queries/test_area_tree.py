@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orgnet.queries._facts import Facts, RuleFacts
-from orgnet.queries._scope import AreaTree, rollup, tally
+from orgnet.queries._scope import AreaTree, Tally, rollup, tally
 
 LEVELS = ("city", "district", "subdistrict", "community", "grid")
 
@@ -55,14 +55,41 @@ def test_up_positions_are_the_nearest_area_of_the_level(areas: dict[str, tuple[s
     assert tree.ancestors(level) == got
 
 
+def nearest_on_walk(areas: dict[str, tuple[str, str | None]], area: str, level: str) -> str | None:
+    """Walk up from ``area`` to the first area of ``level``, stopping where the walk comes back (a cycle)."""
+    node: str | None = area
+    seen: set[str] = set()
+    while node is not None and node in areas and node not in seen:
+        if areas[node][0] == level:
+            return node
+        seen.add(node)
+        node = areas[node][1]
+    return None
+
+
 @settings(max_examples=200, deadline=None)
 @given(trees(cycles=True), st.sampled_from(LEVELS))
 def test_up_positions_agree_with_the_walk_on_cycles(areas: dict[str, tuple[str, str | None]], level: str) -> None:
+    # a PART_OF cycle can be loaded in two steps (a later load gives an area a lower level and a parent
+    # below it); there the walk from each area decides, whatever order the areas come in
     tree = AreaTree(areas)
     names = list(areas)
-    walk = AreaTree(areas).ancestors(level)
+    walk = {a: nearest_on_walk(areas, a, level) for a in areas}
     got = {names[i]: (names[t] if t >= 0 else None) for i, t in enumerate(tree.up_positions(level).tolist())}
     assert got == walk
+    assert AreaTree(areas).ancestors(level) == walk
+    assert all(tree.ancestor_at(a, level) == walk[a] for a in areas)
+
+
+def test_a_cycle_answers_from_each_area_in_any_order() -> None:
+    # A (grid) PART_OF B (district) PART_OF A: walking up from A meets B, from B B itself; G -> C -> D
+    # beside it is a tree, untouched by the cycle
+    rest = {"G": ("grid", "C"), "C": ("community", "D"), "D": ("district", None)}
+    for cycle in ({"A": ("grid", "B"), "B": ("district", "A")}, {"B": ("district", "A"), "A": ("grid", "B")}):
+        tree = AreaTree({**cycle, **rest})
+        assert tree.ancestors("district") == {"A": "B", "B": "B", "G": "D", "C": "D", "D": "D"}
+        assert tree.ancestors("grid") == {"A": "A", "B": "A", "G": "G", "C": None, "D": None}
+        assert tree.chain("A") == ["A", "B"] and tree.chain("G") == ["G", "C", "D"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -106,3 +133,31 @@ def test_columnar_tally_and_rollup_equal_row_by_row(areas: dict[str, tuple[str, 
     assert tally(RuleFacts.from_rows(rows), scope) == (checked, sorted(gaps))
     got = {a: [c.checked, c.gaps] for a, c in rollup(rows, tree, level, scope).items()}
     assert got == {a: v for a, v in by_area.items() if v != [0, 0]}
+
+
+def test_hierarchies_deeper_than_64_levels_with_and_without_a_cycle() -> None:
+    # the climb checks for a cycle once, at 64 steps: a chain of 70 areas climbs on past it, a cycle of 70
+    # (reached from a tail) falls back to walking each area; both equal the walk
+    chain = {f"A{i}": (LEVELS[i % 5], f"A{i + 1}" if i < 69 else None) for i in range(70)}
+    cycle = {f"Z{i}": (LEVELS[i % 3], f"Z{(i + 1) % 70}") for i in range(70)} | {"T": ("grid", "Z0")}
+    for areas in (chain, cycle, chain | cycle):
+        for level in LEVELS:
+            tree = AreaTree(areas)
+            names = list(areas)
+            walk = {a: nearest_on_walk(areas, a, level) for a in areas}
+            got = {names[i]: (names[t] if t >= 0 else None) for i, t in enumerate(tree.up_positions(level).tolist())}
+            assert got == walk and tree.ancestors(level) == walk, level
+
+
+def test_rollup_boundaries_worked_by_hand() -> None:
+    # one area: two rows both count in it (row and area are decoded from one key per row and area)
+    one = AreaTree({"D": ("district", None)})
+    assert rollup([Facts(("D",), 1, ("H1",)), Facts(("D",), 2, ())], one, "district", None) == {"D": Tally(3, 1)}
+    # no areas at all: anchors that are no area count nowhere
+    assert rollup([Facts(("X",), 1, ("H1",))], AreaTree({}), "district", None) == {}
+    # a gap anchored at no area does not make the row before it own its gap: row 0 sits in D2 (the last
+    # position) with its gap anchored nowhere, row 1 in D1 with its gap anchored outside the tree
+    two = AreaTree({"D1": ("district", None), "D2": ("district", None)})
+    rows = [Facts(("D2",), 1, ("X1",), ()), Facts(("D1",), 1, ("X2",), ("elsewhere",))]
+    assert rollup(rows, two, "district", None) == {"D1": Tally(1, 0), "D2": Tally(1, 0)}
+    assert tally(rows, frozenset({"D1", "D2"})) == (2, [])

@@ -33,7 +33,7 @@ from decision_network import ROWS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orgnet.errors import NotFound
+from orgnet.errors import InvalidArgument, NotFound
 from orgnet.io import Dataset
 from orgnet.io.load import load_folder, load_records
 from orgnet.network import Network
@@ -65,6 +65,31 @@ def test_kpis_count_active_pairings_and_roles(store: Any) -> None:
     assert (k23.paired_units, k23.paired_units_municipal_and_above) == (1, 0)  # U2 only
     assert (k21.social_workers, k22.social_workers, k23.social_workers) == (1, 0, 1)  # P3, nobody, P2
     assert k23.pairing_coverage_rate == pytest.approx(3 / 5)
+
+
+def test_kpi_frame_worked_by_hand(store: Any) -> None:
+    # 2023: M3 and M4 were created and closed 4 days later (no property matter); U2 is the one paired unit
+    # (district level); AC2 is the activity; P2 the social worker; U1, U2, U3 and the in-service member P2
+    # have no 2023 registration; nobody registered in 2023, no property company, no site
+    from orgnet.labels import KPI_LABELS
+    from orgnet.queries.kpis import handling_days
+
+    frame = loaded(store).kpis(2023).to_frame()
+    want = {"pairing_coverage_rate": 0.6, "paired_units": 1, "paired_units_municipal_and_above": 0, "activities": 1,
+            "matter_completion_rate": 1.0, "property_closed_within_3_days_rate": None, "mean_handling_days": 4.0,
+            "standardized_sites": 0, "property_party_org_rate": None, "unit_registration_rate": 0.0,
+            "member_registration_rate": 0.0, "report_rate": None, "social_workers": 1}
+    assert list(frame.columns) == ["kpi", "label", "value"] and list(frame["kpi"]) == list(want)
+    assert list(frame["label"]) == [KPI_LABELS[k] for k in want]
+    for kpi, value in zip(frame["kpi"], frame["value"]):
+        if want[kpi] is None:
+            assert isinstance(value, float) and value != value, kpi  # NaN: nothing to count
+        elif isinstance(want[kpi], int) and not isinstance(want[kpi], bool) and "rate" not in kpi:
+            assert type(value) is int and value == want[kpi], kpi  # counts stay integers
+        else:
+            assert value == pytest.approx(want[kpi]), kpi
+    assert handling_days("2023-01-01", "2023-01-04") == 3.0
+    assert handling_days("2023-01-01T12:00:00", "2023-01-02") == 0.5
 
 
 def test_roles_count_only_in_their_years(store: Any) -> None:
@@ -398,6 +423,120 @@ def test_fine_rollups_add_up(store: Any) -> None:
     assert pairing.loc["C1", "gaps"] == 1 and pairing.loc["C1", "name"] == "银山门社区"
     orgs = frame[frame["rule"] == "org_chain"].set_index("area")
     assert orgs.loc["", "checked"] == 1  # O1 covers the city: above every community
+
+
+def test_gap_frame_and_fine_rollup_within_an_area(store: Any) -> None:
+    # D2's subtree is D2, S2, C3, C4, C5. In 2023 its gaps, worked from the rules: C5 has no pairing
+    # (U2->C3 runs from 2021, U2->C4 has no dates); no community has a standardized site (there are no
+    # sites); U2 (soe, located in S2) has no registration in 2023. Everything else lies in D1 or at the city.
+    net = loaded(store)
+    report = net.coverage(2023, area="D2")
+    place = {"grid": "", "subdistrict": "正东路街道", "district": "京口区"}
+    assert report.gap_frame().to_dict("records") == [  # blank community first, then by community, id, rule
+        {"rule": "unit_registration", "id": "U2", "name": "京口单位", "label": "Unit", **place, "community": ""},
+        {"rule": "community_site", "id": "C3", "name": "C3社区", "label": "Area", **place, "community": "C3社区"},
+        {"rule": "community_site", "id": "C4", "name": "C4社区", "label": "Area", **place, "community": "C4社区"},
+        {"rule": "community_pairing", "id": "C5", "name": "C5社区", "label": "Area", **place, "community": "C5社区"},
+        {"rule": "community_site", "id": "C5", "name": "C5社区", "label": "Area", **place, "community": "C5社区"},
+    ]
+    frame = report.rollup_frame("community")
+    counted = frame[frame["checked"] > 0]
+    assert [tuple(r) for r in counted[["rule", "area", "checked", "gaps"]].itertuples(index=False)] == [
+        ("community_pairing", "C3", 1, 0), ("community_pairing", "C4", 1, 0), ("community_pairing", "C5", 1, 1),
+        ("unit_registration", "", 1, 1),  # U2 lies above every community: the blank area
+        ("community_site", "C3", 1, 1), ("community_site", "C4", 1, 1), ("community_site", "C5", 1, 1),
+    ]
+    assert set(frame["area"]) == {"", "C3", "C4", "C5"}  # C1, C2 (in D1) are not rows of D2's rollup
+
+
+def test_gap_frame_places_a_report_gap_where_the_unreported_registration_is(store: Any) -> None:
+    # 2023 registrations added to the network: U1 in C1 (reported) and C3 (not), U2 in C2 and C4 (neither).
+    # registration_report's gap belongs where the unreported registration is: U1's in C3 (京口区, not
+    # 润州区 where its reported one and U1 itself are); U2's in C2 (润州区) and in C4 (京口区)
+    rows = {**ROWS, "registrations": [*ROWS["registrations"],
+        {"source_id": "U1", "community_id": "C1", "year": 2023, "reported": True},
+        {"source_id": "U1", "community_id": "C3", "year": 2023, "reported": False},
+        {"source_id": "U2", "community_id": "C4", "year": 2023, "reported": False},
+        {"source_id": "U2", "community_id": "C2", "year": 2023, "reported": False}]}
+    net = loaded(store, rows)
+    d1 = {"grid": "", "community": "C2社区", "subdistrict": "金山街道", "district": "润州区"}
+    d2 = {"grid": "", "subdistrict": "正东路街道", "district": "京口区"}
+    u1 = {"rule": "registration_report", "id": "U1", "name": "润州单位", "label": "Unit", **d2, "community": "C3社区"}
+    u2 = {"rule": "registration_report", "id": "U2", "name": "京口单位", "label": "Unit"}
+    whole = net.coverage(2023).gap_frame("registration_report").to_dict("records")
+    assert whole[0] == u1 and [r["id"] for r in whole] == ["U1", "U2"]  # each gap once
+    assert net.coverage(2023, area="D1").gap_frame("registration_report").to_dict("records") == [{**u2, **d1}]
+    assert net.coverage(2023, area="D2").gap_frame("registration_report").to_dict("records") == [
+        u1, {**u2, **d2, "community": "C4社区"}]
+    # the fine rollup counts each subject at its first anchor in the area, its gap where an unreported one is
+    for area, want in (("D1", [("C1", 1, 0), ("C2", 1, 1)]), ("D2", [("C3", 1, 1), ("C4", 1, 1), ("C5", 0, 0)])):
+        fine = net.coverage(2023, area=area).rollup_frame("community")
+        fine = fine[fine["rule"] == "registration_report"]
+        assert [(r.area, r.checked, r.gaps) for r in fine.itertuples(index=False)] == want, area
+    empty = net.coverage(2023, area="C5").gap_frame("registration_report")
+    assert empty.empty and list(empty.columns) == ["rule", "id", "name", "label", "grid", "community",
+                                                    "subdistrict", "district"]
+    h1 = [r for r in net.coverage(2023).gap_frame().to_dict("records") if r["id"] == "H1"]
+    assert h1 == [{"rule": "household_contact", "id": "H1", "name": "", "label": "Household", "grid": "第1网格",
+                   "community": "银山门社区", "subdistrict": "金山街道", "district": "润州区"}]  # no name: blank
+    with pytest.raises(InvalidArgument, match="^rule must be one of"):
+        net.coverage(2023).gap_frame("no_such_rule")
+
+
+def test_rule_and_rollup_frames_worked_by_hand(store: Any) -> None:
+    # 2023: community_pairing checks C1..C5, gaps C1 (U1's pairing ended mid-2022) and C5 (none);
+    # building_leader checks B1, a gap (P1's role ended 2022-12-31); no property company: nothing checked
+    from orgnet.labels import RULE_LABELS
+    from orgnet.queries.coverage import RULES, CoverageReport
+
+    report = loaded(store).coverage(2023)
+    frame = report.to_frame()
+    assert list(frame.columns) == ["rule", "label", "checked", "gaps", "rate"]
+    assert list(frame["rule"]) == list(RULES) and list(frame["label"]) == [RULE_LABELS[r] for r in RULES]
+    by_rule = frame.set_index("rule")
+    assert tuple(by_rule.loc["community_pairing", ["checked", "gaps", "rate"]]) == (5, 2, pytest.approx(0.6))
+    assert tuple(by_rule.loc["building_leader", ["checked", "gaps", "rate"]]) == (1, 1, 0.0)
+    assert by_rule.loc["property_party_org", "checked"] == 0 and by_rule.loc["property_party_org", "rate"] != \
+        by_rule.loc["property_party_org", "rate"]  # NaN: nothing to count is not 100%
+    for level, want in (("district", [("D1", "润州区", 2, 1, 0.5), ("D2", "京口区", 3, 1, 2 / 3)]),
+                        ("subdistrict", [("S1", "金山街道", 2, 1, 0.5), ("S2", "正东路街道", 3, 1, 2 / 3)])):
+        rolled = report.rollup_frame(level)
+        assert list(rolled.columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
+        pairing = rolled[rolled["rule"] == "community_pairing"]
+        got = [(r.area, r.name, r.checked, r.gaps, r.rate) for r in pairing.itertuples(index=False)]
+        assert got == [(a, n, c, g, pytest.approx(x)) for a, n, c, g, x in want], level
+        nothing = rolled[rolled["rule"] == "property_party_org"]
+        assert list(nothing["checked"]) == [0, 0] and nothing["rate"].isna().all()
+    again = CoverageReport.model_validate(report.model_dump())  # as read back from JSON: no facts behind it
+    assert again == report and not (again != report)
+    with pytest.raises(InvalidArgument, match="no facts behind it"):
+        again.gap_frame()
+    with pytest.raises(InvalidArgument, match="^level must be one of"):
+        report.rollup_frame("city")
+    bare = loaded(store, {"areas": ROWS["areas"][:1]}).coverage(2023)  # the city alone: nothing checked anywhere
+    assert bare.to_frame()["rate"].dtype == float and bare.to_frame()["rate"].isna().all()  # NaN, not None
+    for level in ("district", "community"):
+        assert list(bare.rollup_frame(level).columns) == ["area", "name", "rule", "checked", "gaps", "rate"]
+
+
+def test_gaps_anchored_nowhere_and_areas_without_a_name(store: Any) -> None:
+    # U5 (organ, no area) is checked for registration and anchored nowhere; C4 has no name. 2023: no unit
+    # registered, no community has a site
+    areas = [{k: v for k, v in a.items() if not (a["id"] == "C4" and k == "name")} for a in ROWS["areas"]]
+    rows = {**ROWS, "areas": areas, "units": [*ROWS["units"], {"id": "U5", "name": "无址机关", "category": "organ"}]}
+    report = loaded(store, rows).coverage(2023)
+    units = report.gap_frame("unit_registration")
+    assert [(r.id, r.district, r.subdistrict, r.community, r.grid) for r in units.itertuples(index=False)] == [
+        ("U3", "", "", "", ""), ("U5", "", "", "", ""),  # the city's unit and the unlocated one: blank places
+        ("U2", "京口区", "正东路街道", "", ""), ("U1", "润州区", "", "", "")]
+    c4 = report.gap_frame("community_site").set_index("id").loc["C4"]
+    assert (c4["name"], c4["community"]) == ("", "C4")  # no name: the gap's name is blank, its place the id
+    fine = report.rollup_frame("community")
+    blank = fine[(fine["rule"] == "unit_registration") & (fine["area"] == "")].to_dict("records")
+    assert blank == [{"area": "", "name": "", "rule": "unit_registration", "checked": 4, "gaps": 4, "rate": 0.0}]
+    site = fine[fine["rule"] == "community_site"].set_index("area")
+    assert site.loc["C4", "name"] == "C4" and site.loc["C1", "name"] == "银山门社区"
+    assert list(site["rate"]) == [0.0] * 5  # C1..C5 checked, each a gap
 
 
 # ----------------------------------------------------------------------- 8. redaction
