@@ -275,6 +275,29 @@ def test_recommend_pairings_hand_worked(store: Any) -> None:
     assert [(p.unit, p.community) for p in plan.pairs] == [("U1", "C1"), ("U1", "C5")]
 
 
+def test_recommend_pairings_defaults_worked_by_hand(store: Any) -> None:
+    """Three unpaired communities in D1, one unit in D1 and one in D2, nobody paired: by default a
+    unit takes at most 2 new communities, from its own district only, so one community stays
+    uncovered; with capacity 3, or across districts, all three are covered."""
+    from orgnet.queries.recommend import recommend_pairings
+
+    areas = [{"id": "Z", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "Z"},
+             {"id": "D2", "level": "district", "parent_id": "Z"},
+             {"id": "S1", "level": "subdistrict", "parent_id": "D1"},
+             *({"id": f"C{i}", "level": "community", "parent_id": "S1"} for i in (1, 2, 3))]
+    units = [{"id": "U1", "category": "soe", "area_id": "D1"}, {"id": "U2", "category": "soe", "area_id": "D2"}]
+    net = loaded(store, {"areas": areas, "units": units})
+    for plan in (recommend_pairings(store, 2023), net.recommend_pairings(2023)):
+        assert [p.unit for p in plan.pairs] == ["U1", "U1"] and len(plan.uncovered) == 1  # which one: any
+        assert sorted([p.community for p in plan.pairs] + plan.uncovered) == ["C1", "C2", "C3"]
+        assert plan.capacity == 2 and plan.same_district is True
+    assert recommend_pairings(store, 2023, capacity=3).uncovered == []
+    wide = recommend_pairings(store, 2023, same_district=False)
+    assert wide.uncovered == [] and sorted(p.unit for p in wide.pairs) == ["U1", "U1", "U2"]
+    within = recommend_pairings(store, 2023, area="D1")
+    assert within.area == "D1" and within.year == 2023 and len(within.pairs) == 2
+
+
 def test_pairing_plan_frame_workbook_and_plot(store: Any, tmp_path: Path) -> None:
     """The plan as a frame (one row per pair, the model's fields as columns), as a workbook (sheets
     结对建议 and 未覆盖, no index column) and as a plot on the axes given."""
