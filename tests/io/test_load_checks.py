@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from office import district_folder, write_csv
+from office import AREA_ROWS, AREAS_ZH, district_folder, write_csv, write_workbook
 from pydantic import Field, TypeAdapter, ValidationError
 
 from orgnet.errors import InvalidData
@@ -60,20 +60,24 @@ def test_years_and_ratings_outside_their_range_on_either_side_are_rejected(store
 
 
 def test_a_cycle_after_an_org_listed_before_its_parent_is_found(store: Any) -> None:
-    # O2 comes before its parent O1 (so the walk from O2 reaches O1 before O1's own turn); the
-    # cycle O3 -> O4 -> O3 comes after, in rows of a file loaded with one other file
+    # O2 comes before its parent O1 (the walk from O2 reaches O1 before O1's own turn); after them
+    # O5 hangs under the cycle O3 -> O4 -> O3 and is listed first, so the walk meets the cycle at
+    # O4; all in a file loaded with one other file
     rows = {"areas": [{"id": "ZJ", "level": "city"}],
-            "orgs": [{"id": "O2", "parent_id": "O1"}, {"id": "O1", "area_id": "ZJ"},
+            "orgs": [{"id": "O2", "parent_id": "O1"}, {"id": "O1", "area_id": "ZJ"}, {"id": "O5", "parent_id": "O4"},
                      {"id": "O3", "parent_id": "O4"}, {"id": "O4", "parent_id": "O3"}]}
     with pytest.raises(InvalidData) as info:
         load_records(store, Dataset(rows))
+    # the cycle's two orgs, not O5 (under the cycle, but in none); the cycle named once, from its smallest id
     assert {(p.file, p.row, p.field, p.type) for p in info.value.problems} == {
-        ("orgs", 3, "parent_id", "cycle"), ("orgs", 4, "parent_id", "cycle")}
-    assert all("O3 -> O4 -> O3" in p.reason for p in info.value.problems)
+        ("orgs", 4, "parent_id", "cycle"), ("orgs", 5, "parent_id", "cycle")}
+    for p in info.value.problems:
+        assert "O3 -> O4 -> O3" in p.reason and p.reason.count("->") == 2, p.reason
     assert store.counts() == {}
     report = load_records(store, Dataset(rows), on_error="skip")
     assert sorted(o["id"] for o in store.iter_nodes("Org")) == ["O1", "O2"]
-    assert len(report.rejects) == 2 and list(store.iter_links("UNDER")) != []
+    o5 = [p for p in report.rejects if p.row == 3]
+    assert len(report.rejects) == 3 and [p.type for p in o5] == ["rejected_reference"] and "orgs row 5" in o5[0].reason
 
 
 # ------------------------------------------------------------------ conflicting rows
@@ -106,6 +110,39 @@ def test_conflicting_rows_are_found_beside_a_row_naming_an_unknown_person(store:
         (2, "person_id", "unresolved"), (3, "since", "conflicting_duplicate")}
     assert [(link.props.get("since"), link.props["role"]) for link in store.iter_links("HOLDS_ROLE")] == [
         ("2023-01-01", "grid_leader")]
+
+
+# ------------------------------------------------------------------ values as offices type them
+
+
+def test_text_typed_as_numbers_or_padded_loads_as_text_and_a_date_in_a_name_is_rejected(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from orgnet.graph.memory import MemoryStore
+
+    book = write_workbook(tmp_path / "data.xlsx", {
+        "区域": [AREAS_ZH, *AREA_ROWS],
+        "楼栋": [["编号", "名称", "网格编号"], ["B1", 1, "G1"], ["B2", " 2栋 ", "G1"], ["B3", 3.0, "G1"],
+                 ["B4", dt.datetime(2023, 5, 1), "G1"]],  # a name Excel turned into a date
+    })
+    store = MemoryStore()
+    report = load_folder(store, book, on_error="skip")
+    assert {b["id"]: b.get("name") for b in store.iter_nodes("Building")} == {"B1": "1", "B2": "2栋", "B3": "3"}
+    [p] = report.rejects
+    try:
+        TypeAdapter(str).validate_python(dt.datetime(2023, 5, 1))
+    except ValidationError as exc:
+        kind = exc.errors()[0]["type"]  # pydantic's own name for "not text"
+    assert (p.row, p.field, p.type) == (5, "name", kind)
+
+
+def test_checked_rows_hold_the_plain_identifier_of_a_chinese_label() -> None:
+    # validate_table's rows are plain values (what a store or a caller keeps), not orgnet's enum objects
+    from orgnet.io.validate import validate_table
+
+    table, rejects = validate_table("orgs", "党组织.csv", [{"id": "O1", "kind": "党委", "sector": "两新"}], [2])
+    assert rejects == [] and table.rows == [{"id": "O1", "kind": "committee", "sector": "non_public"}]
+    assert [type(v) for v in table.rows[0].values()] == [str, str, str]
 
 
 # ------------------------------------------------------------------ what a message shows
