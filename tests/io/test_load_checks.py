@@ -112,6 +112,32 @@ def test_conflicting_rows_are_found_beside_a_row_naming_an_unknown_person(store:
         ("2023-01-01", "grid_leader")]
 
 
+# ------------------------------------------------------------------ roles
+
+
+# (role, a target of the wrong kind or level, what docs/loading.md's role table says it is held on)
+ROLE_TABLE = [
+    ("secretary", "B1", "an Org"),
+    ("grid_leader", "C1", "an Area of level grid"),
+    ("party_group_leader", "B1", "an Area of level grid"),
+    ("building_leader", "G1", "a Building"),
+    ("central_household", "O1", "a Building"),
+    ("social_worker", "B1", "an Area"),
+]
+
+
+@pytest.mark.parametrize("role, wrong, held_on", ROLE_TABLE)
+def test_a_role_on_the_wrong_target_says_what_the_role_is_held_on(store: Any, role: str, wrong: str,
+                                                                  held_on: str) -> None:
+    rows = _roles({"person_id": "P1", "role": role, "target_id": wrong})
+    rows["orgs"] = [{"id": "O1", "area_id": "C1"}]
+    with pytest.raises(InvalidData) as info:
+        load_records(store, Dataset(rows))
+    [p] = info.value.problems
+    assert (p.row, p.field) == (1, "target_id")
+    assert f"(a {role} role is held on {held_on}; see the role table in the docs)" in p.reason, p.reason
+
+
 # ------------------------------------------------------------------ values as offices type them
 
 
