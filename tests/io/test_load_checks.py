@@ -211,3 +211,37 @@ def test_a_reference_to_the_wrong_kind_says_what_it_expected(store: Any) -> None
     assert "a Unit; expected an Area of level grid" in got[("buildings", 2, "grid_id")].reason
     assert got[("alliance_members", 1, "alliance_id")].type == "wrong_kind"
     assert got[("alliance_members", 1, "alliance_id")].reason.endswith("expected an Alliance")
+
+
+# ------------------------------------------------------------------ whole loads
+
+
+def test_one_workbook_per_district_counts_every_file_of_a_kind(tmp_path: Path) -> None:
+    from orgnet.graph.memory import MemoryStore
+
+    # the city in one file, then each district's office sends its own workbook with the same sheets
+    write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""]])
+    write_workbook(tmp_path / "润州区.xlsx", {
+        "区域": [AREAS_ZH, ["RZ", "润州区", "区县", "ZJ"], ["G1", "一网格", "网格", "RZ"]],
+        "楼栋": [["编号", "网格编号"], ["B1", "G1"], ["B2", "G1"]]})
+    write_workbook(tmp_path / "京口区.xlsx", {
+        "区域": [AREAS_ZH, ["JK", "京口区", "区县", "ZJ"], ["G2", "二网格", "网格", "JK"]],
+        "楼栋": [["编号", "网格编号"], ["B3", "G2"]]})
+    store = MemoryStore()
+    report = load_folder(store, tmp_path)
+    assert report.ok and report.counts == {"areas": 5, "buildings": 3}
+    assert store.counts() == {"Area": 5, "Building": 3, "PART_OF": 4, "IN": 3}
+
+
+def test_a_first_load_skipping_an_id_given_twice_keeps_the_first_row(store: Any) -> None:
+    # an office pasted G1 twice (the second time for another grid): the second row is rejected,
+    # the first loads, and what refers to G1 lands on it
+    rows = {"areas": [{"id": "ZJ", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "ZJ"},
+                      {"id": "G1", "level": "grid", "parent_id": "C1", "name": "一网格"},
+                      {"id": "G1", "level": "grid", "parent_id": "C1", "name": "二网格"}],
+            "buildings": [{"id": "B1", "grid_id": "G1"}]}
+    report = load_records(store, Dataset(rows), on_error="skip")
+    assert [(p.file, p.row, p.field, p.type) for p in report.rejects] == [("areas", 4, "id", "duplicate_id")]
+    assert report.counts == {"areas": 3, "buildings": 1}
+    assert {a["id"]: a.get("name") for a in store.iter_nodes("Area")}["G1"] == "一网格"
+    assert [(link.src, link.dst) for link in store.iter_links("IN")] == [("B1", "G1")]
