@@ -221,16 +221,24 @@ def test_one_workbook_per_district_counts_every_file_of_a_kind(tmp_path: Path) -
 
     # the city in one file, then each district's office sends its own workbook with the same sheets
     write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""]])
+    people = ["编号", "户编号", "是否党员"]
+    roles = ["人员编号", "角色", "对象编号"]
     write_workbook(tmp_path / "润州区.xlsx", {
         "区域": [AREAS_ZH, ["RZ", "润州区", "区县", "ZJ"], ["G1", "一网格", "网格", "RZ"]],
-        "楼栋": [["编号", "网格编号"], ["B1", "G1"], ["B2", "G1"]]})
+        "楼栋": [["编号", "网格编号"], ["B1", "G1"], ["B2", "G1"]],
+        "人员": [people, ["P1", None, "是"]],
+        "角色": [roles, ["P1", "楼栋长", "B1"], ["P1", "楼栋长", "B2"]]})
     write_workbook(tmp_path / "京口区.xlsx", {
         "区域": [AREAS_ZH, ["JK", "京口区", "区县", "ZJ"], ["G2", "二网格", "网格", "JK"]],
-        "楼栋": [["编号", "网格编号"], ["B3", "G2"]]})
+        "楼栋": [["编号", "网格编号"], ["B3", "G2"]],
+        "人员": [people, ["P2", None, "是"]],
+        "角色": [roles, ["P2", "网格长", "G2"]]})
     store = MemoryStore()
     report = load_folder(store, tmp_path)
-    assert report.ok and report.counts == {"areas": 5, "buildings": 3}
-    assert store.counts() == {"Area": 5, "Building": 3, "PART_OF": 4, "IN": 3}
+    assert report.ok and report.counts == {"areas": 5, "buildings": 3, "people": 2, "roles": 3}
+    assert store.counts() == {"Area": 5, "Building": 3, "Person": 2, "PART_OF": 4, "IN": 3, "HOLDS_ROLE": 3}
+    assert sorted((r.src, r.props["role"], r.dst) for r in store.iter_links("HOLDS_ROLE")) == [
+        ("P1", "building_leader", "B1"), ("P1", "building_leader", "B2"), ("P2", "grid_leader", "G2")]
 
 
 def test_a_first_load_skipping_an_id_given_twice_keeps_the_first_row(store: Any) -> None:
@@ -245,3 +253,39 @@ def test_a_first_load_skipping_an_id_given_twice_keeps_the_first_row(store: Any)
     assert report.counts == {"areas": 3, "buildings": 1}
     assert {a["id"]: a.get("name") for a in store.iter_nodes("Area")}["G1"] == "一网格"
     assert [(link.src, link.dst) for link in store.iter_links("IN")] == [("B1", "G1")]
+
+
+def test_a_first_load_skipping_link_rows_lands_the_others_between_the_right_ends(store: Any) -> None:
+    # the rejected rows come first, so a kept row's ends must not be read from a rejected row's place
+    rows = _roles({"person_id": "NOPE", "role": "grid_leader", "target_id": "G1"},
+                  {"person_id": "P1", "role": "building_leader", "target_id": "NOPE"},
+                  {"person_id": "P1", "role": "building_leader", "target_id": "B1"},
+                  {"person_id": "P2", "role": "grid_leader", "target_id": "G1"})
+    rows["people"].append({"id": "P2", "is_member": False})
+    report = load_records(store, Dataset(rows), on_error="skip")
+    assert [(p.row, p.field) for p in report.rejects] == [(1, "person_id"), (2, "target_id")]
+    assert sorted((r.src, r.props["role"], r.dst) for r in store.iter_links("HOLDS_ROLE")) == [
+        ("P1", "building_leader", "B1"), ("P2", "grid_leader", "G1")]
+
+
+def test_a_row_sent_twice_beside_the_same_pair_in_another_year_keeps_both_years(store: Any) -> None:
+    # an office pasted its 2023 row twice and added 2024: two registrations, one per year
+    rows = _area_and_unit()
+    rows["registrations"] = [{"source_id": "U1", "community_id": "C1", "year": 2023},
+                             {"source_id": "U1", "community_id": "C1", "year": 2023},
+                             {"source_id": "U1", "community_id": "C1", "year": 2024, "reported": True}]
+    assert load_records(store, Dataset(rows)).ok
+    assert sorted((r.src, r.dst, r.props["year"], r.props["reported"]) for r in store.iter_links("REGISTERED_WITH")) == [
+        ("U1", "C1", 2023, False), ("U1", "C1", 2024, True)]
+
+
+def test_reloading_a_matter_with_another_raiser_replaces_who_raised_it(store: Any) -> None:
+    # RAISED points from the raiser at the matter: the matter's row owns it, so a reload moves it
+    rows = {"areas": [{"id": "ZJ", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "ZJ"},
+                      {"id": "G1", "level": "grid", "parent_id": "C1"}],
+            "buildings": [{"id": "B1", "grid_id": "G1"}],
+            "households": [{"id": "H1", "building_id": "B1"}, {"id": "H2", "building_id": "B1"}],
+            "matters": [{"id": "M1", "raised_by": "H1"}, {"id": "M2", "raised_by": "H1"}]}
+    assert load_records(store, Dataset(rows)).ok
+    assert load_records(store, Dataset({"matters": [{"id": "M1", "raised_by": "H2"}]})).ok
+    assert sorted((r.src, r.dst) for r in store.iter_links("RAISED")) == [("H1", "M2"), ("H2", "M1")]
