@@ -289,3 +289,18 @@ def test_reloading_a_matter_with_another_raiser_replaces_who_raised_it(store: An
     assert load_records(store, Dataset(rows)).ok
     assert load_records(store, Dataset({"matters": [{"id": "M1", "raised_by": "H2"}]})).ok
     assert sorted((r.src, r.dst) for r in store.iter_links("RAISED")) == [("H1", "M2"), ("H2", "M1")]
+
+
+def test_a_roles_file_sent_alone_before_anything_else_names_every_unknown_end(tmp_path: Path) -> None:
+    from orgnet.graph.memory import MemoryStore
+
+    # an office sends its 角色 sheet first, to an empty store: nothing to refer to yet
+    write_csv(tmp_path / "角色.csv", ["人员编号", "角色", "对象编号"], [["P1", "楼栋长", "B1"], ["P2", "网格长", "G1"]],
+              encoding="gbk")
+    store = MemoryStore()
+    with pytest.raises(InvalidData) as info:
+        load_folder(store, tmp_path)
+    # one problem a row: a row whose person is unknown is rejected before its target is looked at
+    assert sorted((p.row, p.field, p.type) for p in info.value.problems) == [
+        (2, "person_id", "unresolved"), (3, "person_id", "unresolved")]
+    assert store.counts() == {}
