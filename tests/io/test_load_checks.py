@@ -304,3 +304,41 @@ def test_a_roles_file_sent_alone_before_anything_else_names_every_unknown_end(tm
     assert sorted((p.row, p.field, p.type) for p in info.value.problems) == [
         (2, "person_id", "unresolved"), (3, "person_id", "unresolved")]
     assert store.counts() == {}
+
+
+def test_every_bad_reference_is_listed_after_a_row_already_rejected(store: Any) -> None:
+    # O1 names an unknown parent and an unknown area (rejected at its parent); O2, after it, an
+    # unknown area too: O2 is listed and kept out, O3 loads
+    rows = {"areas": [{"id": "ZJ", "level": "city"}],
+            "orgs": [{"id": "O1", "parent_id": "NOPE", "area_id": "NOWHERE"}, {"id": "O2", "area_id": "NOWHERE"},
+                     {"id": "O3", "area_id": "ZJ"}]}
+    report = load_records(store, Dataset(rows), on_error="skip")
+    assert sorted((p.file, p.row, p.field) for p in report.rejects) == [("orgs", 1, "parent_id"), ("orgs", 2, "area_id")]
+    assert [o["id"] for o in store.iter_nodes("Org")] == ["O3"]
+
+
+def test_checking_a_folder_lists_the_references_after_one_to_a_bad_row(tmp_path: Path) -> None:
+    from orgnet.io.load import check_folder
+
+    # P1's own row is bad (是否党员 "也许"): the role naming P1 is not listed again, the one after
+    # it naming nobody known (P9) is
+    folder = district_folder(tmp_path / "d")
+    write_csv(folder / "人员.csv", ["编号", "户编号", "是否党员"], [["P1", "H1", "也许"], ["P2", "H2", "否"]],
+              encoding="gbk")
+    write_csv(folder / "角色.csv", ["人员编号", "角色", "对象编号"], [["P1", "楼栋长", "B1"], ["P9", "楼栋长", "B1"]],
+              encoding="gbk")
+    report = check_folder(folder)
+    assert sorted((p.file, p.row, p.field) for p in report.problems) == [
+        ("人员.csv", 2, "is_member"), ("角色.csv", 3, "person_id")]
+
+
+def test_a_reference_to_the_first_row_loaded_of_the_wrong_level_says_so(store: Any) -> None:
+    # ZJ, the first row of the load, is a city: a building's grid it cannot be
+    rows = {"areas": [{"id": "ZJ", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "ZJ"},
+                      {"id": "G1", "level": "grid", "parent_id": "C1"}],
+            "buildings": [{"id": "B1", "grid_id": "ZJ"}, {"id": "B2", "grid_id": "G1"}]}
+    with pytest.raises(InvalidData) as info:
+        load_records(store, Dataset(rows))
+    [p] = info.value.problems
+    assert (p.file, p.row, p.field, p.type) == ("buildings", 1, "grid_id", "wrong_level")
+    assert "'ZJ', an Area of level city; expected an Area of level grid" in p.reason
