@@ -342,3 +342,19 @@ def test_a_reference_to_the_first_row_loaded_of_the_wrong_level_says_so(store: A
     [p] = info.value.problems
     assert (p.file, p.row, p.field, p.type) == ("buildings", 1, "grid_id", "wrong_level")
     assert "'ZJ', an Area of level city; expected an Area of level grid" in p.reason
+
+
+def test_a_city_under_the_first_row_loaded_breaks_the_level_order(tmp_path: Path) -> None:
+    from orgnet.graph.memory import MemoryStore
+
+    # 丹阳市 is a county-level city (县级市, a district); typed as 市 under 镇江市, the first row
+    write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""], ["DY", "丹阳市", "市", "ZJ"]],
+              encoding="gbk")
+    with pytest.raises(InvalidData) as info:
+        load_folder(MemoryStore(), tmp_path)
+    [p] = info.value.problems
+    assert (p.file, p.row, p.field, p.type) == ("区域.csv", 3, "parent_id", "level_order")
+    assert "a city cannot be part of 'ZJ', a city" in p.reason
+    write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""], ["DY", "丹阳市", "县级市", "ZJ"]],
+              encoding="gbk")
+    assert load_folder(MemoryStore(), tmp_path).ok
