@@ -358,3 +358,14 @@ def test_a_city_under_the_first_row_loaded_breaks_the_level_order(tmp_path: Path
     write_csv(tmp_path / "区域.csv", AREAS_ZH, [["ZJ", "镇江市", "市", ""], ["DY", "丹阳市", "县级市", "ZJ"]],
               encoding="gbk")
     assert load_folder(MemoryStore(), tmp_path).ok
+
+
+def test_every_area_out_of_level_order_is_listed_after_an_id_given_twice(store: Any) -> None:
+    # row 3 repeats D1 (as a city under ZJ, out of order too: one problem for that row); row 4
+    # is a second city under ZJ: listed as well
+    rows = {"areas": [{"id": "ZJ", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "ZJ"},
+                      {"id": "D1", "level": "city", "parent_id": "ZJ"}, {"id": "DY", "level": "city", "parent_id": "ZJ"}]}
+    with pytest.raises(InvalidData) as info:
+        load_records(store, Dataset(rows))
+    assert sorted((p.row, p.field, p.type) for p in info.value.problems) == [
+        (3, "id", "duplicate_id"), (4, "parent_id", "level_order")]
