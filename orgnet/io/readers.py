@@ -498,8 +498,11 @@ MAX_COLUMNS = 1000
 
 def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
     width = ws.max_column if isinstance(ws.max_column, int) else MAX_COLUMNS
+    from orgnet.io.writers import xlsx_unescape
+
     for row in ws.iter_rows(values_only=True, max_col=max(1, min(width, MAX_COLUMNS))):
-        yield list(row)
+        # Excel stores a carriage return as _x000D_; openpyxl hands the escape over as text
+        yield [xlsx_unescape(v) if isinstance(v, str) and "_x" in v else v for v in row]
 
 
 def _open_workbook(path: Path, source: str) -> Any:

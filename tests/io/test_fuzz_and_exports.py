@@ -191,3 +191,20 @@ def test_graphml_keeps_carriage_returns_in_ids_and_values(tmp_path: Path) -> Non
     assert sorted(back.nodes(data=True)) == sorted(to_networkx(store).nodes(data=True))
     assert "H\r1" in back and back.nodes["M1"]["raised_by"] == "H\r1"
     assert sorted(back.edges(keys=True)) == sorted(to_networkx(store).edges(keys=True))
+
+
+def test_workbook_cells_escaped_as_excel_stores_them(tmp_path: Path) -> None:
+    """Excel stores a carriage return in a cell as ``_x000D_`` and a literal ``_x000D_`` typed in a
+    cell as ``_x005F_x000D_``; read, they are the characters meant (openpyxl hands the escapes over as
+    text). The .xlsx export writes them the same way, so an id holding one reads back as itself."""
+    book = tmp_path / "book"
+    book.mkdir()
+    write_workbook(book / "b.xlsx", {"areas": [["id", "level", "name", "parent_id"], ["ZJ", "city", "a_x005F_x000D_b"]],
+                                     "households": [["id", "building_id"], ["H_x000D_1"]]})
+    store = MemoryStore()
+    assert load_folder(store, book).ok
+    assert sorted(to_networkx(store).nodes) == ["H\r1", "ZJ"]
+    assert to_networkx(store).nodes["ZJ"]["name"] == "a_x000D_b"
+    back = MemoryStore()
+    assert load_folder(back, export(store, tmp_path / "out.xlsx")).ok
+    assert sorted(to_networkx(back).nodes(data=True)) == sorted(to_networkx(store).nodes(data=True))
