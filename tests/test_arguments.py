@@ -84,3 +84,23 @@ def test_valid_edge_values_are_accepted(net: Network) -> None:
     assert net.coverage(1900).year == 1900 and net.coverage(2200).year == 2200
     assert net.influence(betweenness="sample", samples=1, seed=0).betweenness_method.startswith("sample")
     assert net.contact_chains([]) == [] and net.contact_chains(("H1",))[0].household_id == "H1"
+    assert net.recommend_pairings(2023, capacity=1000).capacity == 1000  # the upper bounds are allowed
+    assert net.influence(betweenness="sample", samples=1, seed=2**32 - 1).betweenness_method.startswith("sample")
+
+
+def test_the_refused_value_is_shown_shortened(net: Network) -> None:
+    """The message ends with the value refused (its repr), cut to 40 characters with "..."."""
+    long_id = list(range(30))
+    for call, tail in [
+        (lambda: net.contact_chain(5), "not 5"),
+        (lambda: net.coverage(2023.5), "not 2023.5"),
+        (lambda: net.coverage(1899), "not 1899"),
+        (lambda: net.influence(samples=0), "not 0"),
+        (lambda: net.influence(betweenness="fast"), "not 'fast'"),
+        (lambda: net.contact_chains(["H1", 7]), "not 7"),
+        (lambda: net.contact_chain(long_id), "not " + repr(long_id)[:37] + "..."),
+        (lambda: net.contact_chain(b"x" * 37), "not " + repr(b"x" * 37)),  # a repr of 40 characters: whole
+    ]:
+        with pytest.raises(InvalidArgument) as info:
+            call()
+        assert str(info.value).endswith(tail), str(info.value)
