@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from _servers import free_port
+from store_dump import dump
 
 import orgnet
 from orgnet.errors import InvalidArgument, StoreError
@@ -28,7 +29,7 @@ from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import SCHEMA, Neo4jStore
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.model import LABELS, NODE_MODELS, REL_TYPES
+from orgnet.model import LABELS, NODE_MODELS
 from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.influence import influence
@@ -93,14 +94,6 @@ def hand_changes() -> list[ChangeSet]:
         links={"REGISTERED_WITH": [LinkRow("X-U1", "X-A1", {"year": 2023, "reported": True})]},
     )
     return [first, second]
-
-
-def dump(store: Any) -> dict[str, Any]:
-    return {
-        "counts": store.counts(),
-        "nodes": {label: list(store.iter_nodes(label)) for label in sorted(LABELS)},
-        "links": {t: list(store.iter_links(t)) for t in sorted(REL_TYPES)},
-    }
 
 
 def typed(store: Neo4jStore) -> list[tuple[str, str, str]]:

@@ -12,40 +12,20 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _servers import SCRIPT, LineProxy, OwnServer, Server, line_proxy
+from store_dump import dump, planned
 
 from orgnet.errors import ConnectionFailed
 from orgnet.graph.base import ChangeSet
 from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import Neo4jStore
-from orgnet.io.load import load_records
-from orgnet.model import LABELS, REL_TYPES
 from orgnet.synth import city
 
 
-def dump(store: Any) -> dict[str, Any]:
-    return {
-        "counts": store.counts(),
-        "nodes": {label: list(store.iter_nodes(label)) for label in sorted(LABELS)},
-        "links": {t: list(store.iter_links(t)) for t in sorted(REL_TYPES)},
-    }
-
-
-class _Capture(MemoryStore):
-    changes: ChangeSet
-
-    def apply(self, changes: ChangeSet, **options: Any) -> None:
-        self.changes = changes
-        super().apply(changes, **options)
-
-
 def tiny_changes() -> tuple[ChangeSet, MemoryStore]:
-    capture = _Capture()
-    load_records(capture, city("tiny", seed=0))
-    return capture.changes, capture
+    return planned(city("tiny", seed=0))
 
 
 @pytest.fixture

@@ -19,40 +19,15 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from store_dump import dump, planned
 from strategies import networks, oracle_settings
 
 from orgnet.errors import InvalidArgument, LoadConflict
 from orgnet.graph.base import ChangeSet
-from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import LABEL_ORDER, LABEL_WAVES, Neo4jStore
 from orgnet.graph.neo4j_integrity import violations
-from orgnet.io import Dataset
-from orgnet.io.load import load_records
-from orgnet.model import FIELD_RELATIONSHIPS, LABELS, REL_TYPES
+from orgnet.model import FIELD_RELATIONSHIPS, LABELS
 from orgnet.synth import city
-
-
-def dump(store: Any) -> dict[str, Any]:
-    return {
-        "counts": store.counts(),
-        "nodes": {label: list(store.iter_nodes(label)) for label in sorted(LABELS)},
-        "links": {t: list(store.iter_links(t)) for t in sorted(REL_TYPES)},
-    }
-
-
-class _Capture(MemoryStore):
-    changes: ChangeSet
-
-    def apply(self, changes: ChangeSet, **options: Any) -> None:
-        self.changes = changes
-        super().apply(changes, **options)
-
-
-def planned(rows: Any) -> tuple[ChangeSet, MemoryStore]:
-    """The validated change set of ``rows`` and the memory store holding it (the reference)."""
-    capture = _Capture()
-    load_records(capture, rows if isinstance(rows, Dataset) else Dataset(rows))
-    return capture.changes, capture
 
 
 def write_threads() -> list[threading.Thread]:

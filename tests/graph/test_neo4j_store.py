@@ -13,6 +13,7 @@ from typing import Any
 import golden
 import pytest
 from _servers import LineProxy, Server, free_port, line_proxy
+from store_dump import dump
 
 from orgnet.errors import (
     AuthFailed,
@@ -28,20 +29,11 @@ from orgnet.graph.memory import MemoryStore
 from orgnet.graph.neo4j import SCHEMA, Neo4jStore
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.model import LABELS, REL_TYPES
+from orgnet.model import LABELS
 from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import coverage
 from orgnet.queries.influence import influence
 from orgnet.queries.kpis import kpis
-
-
-def dump(store: Any) -> dict[str, Any]:
-    """Everything a store holds, as plain values."""
-    return {
-        "counts": store.counts(),
-        "nodes": {label: list(store.iter_nodes(label)) for label in sorted(LABELS)},
-        "links": {t: list(store.iter_links(t)) for t in sorted(REL_TYPES)},
-    }
 
 
 class _Capture(MemoryStore):

@@ -16,13 +16,14 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_dump import dump
 from strategies import networks
 
 from orgnet.errors import InvalidArgument, NotFound
 from orgnet.graph.memory import MemoryStore
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.model import LABELS, REL_TYPES
+from orgnet.model import LABELS
 from orgnet.queries.chains import contact_chain, contact_path
 from orgnet.queries.coverage import RULES, coverage
 from orgnet.queries.influence import influence
@@ -47,15 +48,6 @@ def same(a: Any, b: Any, where: str = "") -> None:
             same(x, y, f"{where}[{i}]")
     else:
         assert a == b, where
-
-
-def dump(store: Any) -> dict[str, Any]:
-    """Everything a store holds, as plain values."""
-    return {
-        "counts": store.counts(),
-        "nodes": {label: list(store.iter_nodes(label)) for label in sorted(LABELS)},
-        "links": {t: list(store.iter_links(t)) for t in sorted(REL_TYPES)},
-    }
 
 
 # ------------------------------------------------------------------ golden network
