@@ -452,3 +452,12 @@ def chain(rows: Rows, start: str) -> dict[str, Any]:
             steps.append((raw.areas[area]["level"], area, orgs, sorted(people)))
     return {"start_id": start, "household_id": household, "steps": steps,
             "broken_at": next((s[0] for s in steps if not s[3]), None), "assignee_id": assignee}
+
+
+def chain_fields(model: Any) -> dict[str, Any]:
+    """A ``Chain`` model in the shape :func:`chain` answers: its fields, each step as a tuple
+    ``(level, node_id, orgs, people)`` (read through pydantic's ``model_dump``, no orgnet code)."""
+    got = model.model_dump()
+    got["steps"] = [(s["level"], s["node_id"], s["orgs"], s["people"]) for s in got["steps"]]
+    return dict(got)
+

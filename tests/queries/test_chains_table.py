@@ -36,12 +36,6 @@ def load(store: Any, rows: Rows) -> None:
     assert report.ok, report.rejects
 
 
-def as_dict(chain: Any) -> dict[str, Any]:
-    got = chain.model_dump()
-    got["steps"] = [(s["level"], s["node_id"], s["orgs"], s["people"]) for s in got["steps"]]
-    return dict(got)
-
-
 STARTS = ["H1", "H2", "H3", "P1", "P5", "P6", "P7", "M1", "M2", "M3", "M4", "M5", "M6"]
 
 
@@ -51,7 +45,7 @@ def test_chains_after_a_write_see_the_new_data(store: Any) -> None:
     store.clear()
     load(store, boundary.ROWS)
     before = [oracles.chain(boundary.ROWS, s) for s in STARTS]
-    assert [as_dict(c) for c in contact_chains(store, STARTS)] == before
+    assert [oracles.chain_fields(c) for c in contact_chains(store, STARTS)] == before
     more: Rows = {
         "orgs": [{"id": "O9", "kind": "branch", "parent_id": "O0", "area_id": "C2"}],
         "buildings": [{"id": "B3", "grid_id": "G2"}],
@@ -70,8 +64,8 @@ def test_chains_after_a_write_see_the_new_data(store: Any) -> None:
     starts = [*STARTS, "H4", "P8"]
     expected = [oracles.chain(after, s) for s in starts]
     assert expected[:len(STARTS)] != before  # the load changed chains already read
-    assert [as_dict(c) for c in contact_chains(store, starts)] == expected
-    assert [as_dict(contact_chain(store, s)) for s in starts] == expected
+    assert [oracles.chain_fields(c) for c in contact_chains(store, starts)] == expected
+    assert [oracles.chain_fields(contact_chain(store, s)) for s in starts] == expected
 
 
 def test_each_year_reads_its_own_roles(store: Any) -> None:
@@ -137,7 +131,7 @@ def test_many_households_of_shared_buildings_equal_the_oracle(store: Any) -> Non
     assert len({e["steps"][1][1] for e in expected if len(e["steps"]) > 1}) > 10  # many buildings
     chains = contact_chains(store, starts)
     assert chains.broken_at == [e["broken_at"] for e in expected]  # from the columns, no model built
-    assert [as_dict(c) for c in chains] == expected
+    assert [oracles.chain_fields(c) for c in chains] == expected
 
 
 def test_chains_read_before_a_write_are_the_answers_of_before_it(store: Any) -> None:
@@ -151,9 +145,9 @@ def test_chains_read_before_a_write_are_the_answers_of_before_it(store: Any) -> 
                            {"person_id": "P6", "role": "building_leader", "target_id": "B1"}],
                  "contacts": [{"person_id": "P6", "household_id": "H2"}],
                  "households": [{"id": "H1", "building_id": "B2"}]})
-    assert [as_dict(c) for c in contact_chains(store, STARTS)] != before  # the load changed them
+    assert [oracles.chain_fields(c) for c in contact_chains(store, STARTS)] != before  # the load changed them
     assert chains.broken_at == [e["broken_at"] for e in before]
-    assert [as_dict(c) for c in chains] == before
+    assert [oracles.chain_fields(c) for c in chains] == before
 
 
 def test_a_chain_list_is_a_sequence_of_chains_built_once(store: Any) -> None:
