@@ -39,6 +39,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from orgnet.errors import InvalidArgument, InvalidData, Reject
+from orgnet.io.excel_text import xlsx_unescape
 from orgnet.io.headers import CHINESE_HEADERS, FILE_ALIASES, column_map, file_for
 from orgnet.model import FILES, REQUIRED_COLUMNS
 
@@ -498,8 +499,6 @@ MAX_COLUMNS = 1000
 
 def _sheet_rows(ws: Any) -> Iterator[list[Any]]:
     width = ws.max_column if isinstance(ws.max_column, int) else MAX_COLUMNS
-    from orgnet.io.writers import xlsx_unescape
-
     for row in ws.iter_rows(values_only=True, max_col=max(1, min(width, MAX_COLUMNS))):
         # Excel stores a carriage return as _x000D_; openpyxl hands the escape over as text
         yield [xlsx_unescape(v) if isinstance(v, str) and "_x" in v else v for v in row]

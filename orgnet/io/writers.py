@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orgnet.errors import InvalidArgument
+from orgnet.io.excel_text import xlsx_escape
 from orgnet.io.headers import chinese_header
 from orgnet.model import FILES
 
 if TYPE_CHECKING:
     from orgnet.io.dataset import Dataset
 
-__all__ = ["write_dataset", "cell", "xlsx_escape", "xlsx_unescape"]
+__all__ = ["write_dataset", "cell"]
 
 
 def cell(value: Any) -> Any:
@@ -114,35 +114,3 @@ def _write_xlsx(ds: Dataset, target: Path, chinese: bool) -> Path:
             ws.append(cells)
     wb.save(target)
     return target
-
-
-_XLSX_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
-_XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def xlsx_escape(text: str) -> str:
-    r"""Text as Excel stores it in a workbook's XML: a carriage return as ``_x000D_``.
-
-    An XML reader turns a bare carriage return into a line feed, so Excel writes it
-    as the escape ``_x000D_`` (and an underscore that would start such an escape as
-    ``_x005F_``); openpyxl writes text as given and reads it back as stored, so
-    orgnet escapes on writing and :func:`xlsx_unescape` undoes it on reading.
-
-    Examples
-    --------
-    >>> xlsx_escape("H\r1"), xlsx_escape("a_x000D_b")
-    ('H_x000D_1', 'a_x005F_x000D_b')
-    >>> xlsx_unescape(xlsx_escape("a_x000D_b\r\n")) == "a_x000D_b\r\n"
-    True
-    """
-    if "\r" not in text and "_x" not in text:
-        return text
-    return _XLSX_ESCAPE.sub(lambda m: "_x000D_" if m.group(0) == "\r" else "_x005F_" + m.group(1), text)
-
-
-def xlsx_unescape(text: str) -> str:
-    """Undo Excel's ``_xHHHH_`` escapes in a cell read from a workbook (see :func:`xlsx_escape`)."""
-    if "_x" not in text:
-        return text
-    return _XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-

@@ -1,0 +1,43 @@
+"""Text in an .xlsx workbook as Excel stores it: the ``_xHHHH_`` escapes.
+
+An XML reader turns a bare carriage return into a line feed, so Excel writes one in a
+cell as ``_x000D_``; openpyxl writes text as given and reads it back as stored.
+:func:`xlsx_escape` is applied by the workbook writer, :func:`xlsx_unescape` by the
+workbook reader (also to workbooks Excel wrote).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["xlsx_escape", "xlsx_unescape"]
+
+_XLSX_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
+_XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(text: str) -> str:
+    r"""Text as Excel stores it in a workbook's XML: a carriage return as ``_x000D_``.
+
+    An XML reader turns a bare carriage return into a line feed, so Excel writes it
+    as the escape ``_x000D_`` (and an underscore that would start such an escape as
+    ``_x005F_``); openpyxl writes text as given and reads it back as stored, so
+    orgnet escapes on writing and :func:`xlsx_unescape` undoes it on reading.
+
+    Examples
+    --------
+    >>> xlsx_escape("H\r1"), xlsx_escape("a_x000D_b")
+    ('H_x000D_1', 'a_x005F_x000D_b')
+    >>> xlsx_unescape(xlsx_escape("a_x000D_b\r\n")) == "a_x000D_b\r\n"
+    True
+    """
+    if "\r" not in text and "_x" not in text:
+        return text
+    return _XLSX_ESCAPE.sub(lambda m: "_x000D_" if m.group(0) == "\r" else "_x005F_" + m.group(1), text)
+
+
+def xlsx_unescape(text: str) -> str:
+    """Undo Excel's ``_xHHHH_`` escapes in a cell read from a workbook (see :func:`xlsx_escape`)."""
+    if "_x" not in text:
+        return text
+    return _XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
