@@ -17,6 +17,7 @@ import gc
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -89,6 +90,9 @@ def main() -> None:
     now, before = min(nows), min(befores)
     cnow, cbefore = min(now_cpu), min(before_cpu)
     print(f"writes planned: {out_now[0]:,}, problems: {out_now[1]} (both paths agree)")
+    if args.repeat > 1:
+        print("column-wise runs (wall s): " + ", ".join(f"{x:.2f}" for x in nows)
+              + f"; first {nows[0]:.2f}, median {statistics.median(nows):.2f}, best {now:.2f}")
     print(f"check, column-wise (now):   {now:.2f} s wall, {cnow:.2f} s CPU  ({ds.total() / now:,.0f} rows/s)")
     print(f"check, per row (before):    {before:.2f} s wall, {cbefore:.2f} s CPU  ({ds.total() / before:,.0f} rows/s)")
     print("targets: column-wise check < 5 s, at least 5x the per-row check")

@@ -104,6 +104,21 @@ def node_schema(label: str) -> pa.Schema:
     return schema
 
 
+def _node_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(rows, schema=schema)``, its memory from the C library's allocator.
+
+    pyarrow's default allocator (mimalloc) made the first large table of a process about a second
+    slower at city scale (benchmarks/RESULTS.md, "Checking speed"); the pool is passed per
+    column, so the caller's own pyarrow settings are left alone.
+    """
+    import pyarrow as pa
+
+    pool = pa.system_memory_pool()
+    columns = [pa.array(list(map(methodcaller("get", f.name), rows)), type=f.type, memory_pool=pool)
+               for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 class Ids:
     """Id <-> integer code, append-only and shared by every state of a store.
 
@@ -428,7 +443,7 @@ class State:
             import pandas as pd
 
             keep_rows = np.flatnonzero(~pd.Index(codes).duplicated(keep="last"))
-            table = pa.Table.from_pylist(rows, schema=node_schema(lab))
+            table = _node_table(rows, node_schema(lab))
             if len(keep_rows) != len(codes):
                 table = table.take(pa.array(keep_rows))
                 codes = codes[keep_rows]

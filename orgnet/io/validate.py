@@ -145,40 +145,53 @@ the first not a digit, ``+`` or ``-`` (RE2 syntax; ``$`` is the end of the text)
 
 
 def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
-    """(present, fine) boolean arrays, or None when the column is not all strings / ints / bools."""
+    """(present, fine) boolean arrays, or None when the column is not all strings / ints / bools.
+
+    Arrow memory comes from the C library's allocator, not pyarrow's default (mimalloc): the
+    first million-row column a process converts cost about 1.4 s more with mimalloc on the
+    benchmark machine, every later one nothing (benchmarks/RESULTS.md, "Checking speed").
+    Passed per call, so the caller's own pyarrow settings are left alone.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    pool = pa.system_memory_pool()
     try:
-        arr = pa.array(col)
+        arr = pa.array(col, memory_pool=pool)
     except (pa.ArrowException, OverflowError, TypeError, ValueError):
         return None
     wanted = {"int": pa.int64(), "bool": pa.bool_()}.get(spec.kind, pa.string())
     if arr.type == pa.null():
-        arr = arr.cast(wanted)
+        arr = arr.cast(wanted, memory_pool=pool)
     elif arr.type != wanted:
         return None
     present = arr.is_valid().to_numpy(zero_copy_only=False)
     if spec.kind == "bool":
         return present, present
     if spec.kind == "int":
-        ok = pc.and_(pc.greater_equal(arr, spec.low if spec.low is not None else -(2**62)),
-                     pc.less_equal(arr, spec.high if spec.high is not None else 2**62))
+        ok = pc.and_(pc.greater_equal(arr, spec.low if spec.low is not None else -(2**62), memory_pool=pool),
+                     pc.less_equal(arr, spec.high if spec.high is not None else 2**62, memory_pool=pool),
+                     memory_pool=pool)
     elif spec.kind == "id":
         # printable ASCII without spaces, 1-200 characters; those starting with a digit or sign
         # could be 1001.0 or 3.2E+14 and go through the parser (one RE2 pass, not five kernels)
-        ok = pc.match_substring_regex(arr, _CANONICAL_ID)
+        ok = pc.match_substring_regex(arr, _CANONICAL_ID, memory_pool=pool)
     elif spec.kind == "enum":
-        ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()))
+        ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()), memory_pool=pool)
     elif spec.kind == "date":
-        parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True)
-        ok = pc.and_(pc.equal(pc.binary_length(arr), 10),
-                     pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), arr))
+        parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True, memory_pool=pool)
+        ok = pc.and_(pc.equal(pc.binary_length(arr, memory_pool=pool), 10, memory_pool=pool),
+                     pc.equal(pc.strftime(parsed, format="%Y-%m-%d", memory_pool=pool), arr,
+                              memory_pool=pool),
+                     memory_pool=pool)
     else:
         # Unicode-printable (no control characters, no line breaks), already stripped, not empty
-        length = pc.binary_length(arr)  # longer than MAX_TEXT_BYTES: the parser rejects it
-        ok = pc.and_(pc.and_(pc.utf8_is_printable(arr), pc.greater(length, 0)),
-                     pc.and_(pc.equal(pc.utf8_trim_whitespace(arr), arr), pc.less_equal(length, MAX_TEXT_BYTES)))
+        length = pc.binary_length(arr, memory_pool=pool)  # longer than MAX_TEXT_BYTES: the parser rejects it
+        printable = pc.and_(pc.utf8_is_printable(arr, memory_pool=pool),
+                            pc.greater(length, 0, memory_pool=pool), memory_pool=pool)
+        trimmed = pc.and_(pc.equal(pc.utf8_trim_whitespace(arr, memory_pool=pool), arr, memory_pool=pool),
+                          pc.less_equal(length, MAX_TEXT_BYTES, memory_pool=pool), memory_pool=pool)
+        ok = pc.and_(printable, trimmed, memory_pool=pool)
     fine = ok.fill_null(False).to_numpy(zero_copy_only=False)
     return present, fine & present
 
