@@ -128,7 +128,12 @@ def what_if(store: GraphStore, withdraw: Iterable[str], year: int | None = None,
     eng, year, tree, scope = year_view(store, year, area)
     before = _results(eng.rule_facts(year, scope, None), scope)
     with eng.without(ids) as gone:
-        after_scope = None if scope is None else scope - frozenset(ids)
+        # the area's subtree as it is without the nodes: a withdrawn area takes its subtree out
+        # of the scope (its children lose their PART_OF), and a withdrawn ``area`` leaves nothing
+        after_scope = None
+        if area is not None:
+            after_tree = AreaTree(gone.area_tree())
+            after_scope = after_tree.subtree(area) if area in after_tree.areas else frozenset()
         after = _results(gone.rule_facts(year, after_scope, None), after_scope)
     newly = {rule: sorted(set(after[rule].gaps) - set(before[rule].gaps)) for rule in RULES}
     return WhatIfReport(year=year, area=area, withdrawn=ids, before=before, after=after, newly_uncovered=newly)

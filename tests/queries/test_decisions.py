@@ -621,3 +621,67 @@ def test_template_has_until_with_help(tmp_path: Path) -> None:
         header = {c.value: c for c in book[sheet][1]}
         assert "结束日期" in header, sheet
         assert "仍有效" in header["结束日期"].comment.text  # empty: still active
+
+
+def _without(rows: dict[str, list[dict[str, Any]]], ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The rows as if ``ids`` and every relationship of theirs did not exist (the what-if oracle):
+    their rows go, a reference to them is left empty, a link row naming them goes."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table in rows.items():
+        kept = []
+        for row in table:
+            if "id" in row:  # a node: drop it, or drop its references to the withdrawn
+                if row["id"] in ids:
+                    continue
+                kept.append({k: v for k, v in row.items() if k == "id" or v not in ids})
+            elif not any(v in ids for v in row.values()):  # a link
+                kept.append(row)
+        out[name] = kept
+    return out
+
+
+YEARS_ROWS = {**ROWS, "registrations": [
+    *ROWS["registrations"],
+    # 2023: U2 registers at C3 without reporting, U3 at C1 reporting; 2022: U2 at C4 reporting
+    {"source_id": "U2", "community_id": "C3", "year": 2023, "reported": False},
+    {"source_id": "U3", "community_id": "C1", "year": 2023, "reported": True},
+    {"source_id": "U2", "community_id": "C4", "year": 2022, "reported": True},
+]}
+
+
+@pytest.mark.parametrize("withdraw", [["U2"], ["O1"], ["U1", "P2"], ["H1"], ["U3", "O2"], ["S1"], ["G1"], ["C3", "U4"]])
+def test_what_if_equals_coverage_without_the_nodes_in_every_year_and_area(
+        store: Any, memory_store: Any, withdraw: list[str]) -> None:
+    """before = coverage of the store; after = coverage of the rows without the nodes, loaded
+    afresh (each year: the registration rules read the year; each area: its subtree, as it is
+    without the nodes: a withdrawn subdistrict takes its communities out of its district)."""
+    net = loaded(store, YEARS_ROWS)
+    oracle = loaded(memory_store, _without(YEARS_ROWS, set(withdraw)))
+    for year, area in itertools.product([2021, 2022, 2023], [None, "D1", "D2", "S2"]):
+        report = net.what_if(withdraw, year, area=area)
+        assert (report.year, report.area, report.withdrawn) == (year, area, sorted(withdraw))
+        expected_before = net.coverage(year, area=area).rules
+        expected_after = oracle.coverage(year, area=area).rules
+        for rule, result in report.before.items():
+            want = expected_before[rule]
+            assert (result.checked, result.gaps, result.rate) == (want.checked, want.gaps, want.rate), (year, area, rule)
+        for rule, result in report.after.items():
+            want = expected_after[rule]
+            assert (result.checked, result.gaps, result.rate) == (want.checked, want.gaps, want.rate), (year, area, rule)
+            assert report.newly_uncovered[rule] == sorted(set(want.gaps) - set(expected_before[rule].gaps))
+
+
+def test_what_if_and_critical_actors_name_their_argument_and_warn_on_an_empty_store(store: Any) -> None:
+    net = loaded(store)
+    with pytest.raises(InvalidArgument, match="^(every item of )?withdraw "):
+        net.what_if("U1", 2023)
+    store.clear()
+    with pytest.warns(UserWarning, match="holds no data"):
+        assert Network(store).critical_actors(2023) == []
+
+
+def test_what_if_of_the_area_asked_about_leaves_nothing_in_it(store: Any) -> None:
+    net = loaded(store, YEARS_ROWS)
+    report = net.what_if(["S1"], 2023, area="S1")
+    assert report.before["community_pairing"].checked == 2
+    assert all(r.checked == 0 and r.gaps == [] and r.rate is None for r in report.after.values())
