@@ -67,11 +67,23 @@ def graphs(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[str], int, int]
 
 
 def run(edges: list[tuple[int, int]], ids: list[str], a: int, b: int, *, size: int, bounded: bool,
-        reverse: bool = False) -> list[str]:
+        reverse: bool = False, fresh: bool = False) -> list[str]:
+    """The path as ids; ``fresh``: in a new thread, whose scratch arrays start at ``size`` (in this
+    thread they may have been left larger by an earlier search, and would never need to grow)."""
     names = np.array(ids, dtype=object)
-    path = smallest_shortest_path(a, b, expander(edges, reverse=reverse), lambda h: names[h], size=size,
-                                  bounded=bounded)
-    return [ids[h] for h in path]
+
+    def search() -> list[int]:
+        return smallest_shortest_path(a, b, expander(edges, reverse=reverse), lambda h: names[h], size=size,
+                                      bounded=bounded)
+
+    if not fresh:
+        return [ids[h] for h in search()]
+    out: list[list[int]] = []
+    thread = threading.Thread(target=lambda: out.append(search()))
+    thread.start()
+    thread.join()
+    assert out, "the search raised in its thread"
+    return [ids[h] for h in out[0]]
 
 
 # two equal-length routes, the one through the larger handle has the smaller id
@@ -104,19 +116,25 @@ def test_neo4j_engine_way_grows_its_arrays_and_equals_networkx(
         case: tuple[list[tuple[int, int]], list[str], int, int], size: int) -> None:
     edges, ids, a, b = case
     expected = oracle(edges, ids, a, b)
+    assert run(edges, ids, a, b, size=size, bounded=False, fresh=True) == expected
+    assert run(edges, ids, a, b, size=size, bounded=False, reverse=True, fresh=True) == expected
+    # and after a larger search has left this thread's arrays big
     assert run(edges, ids, a, b, size=size, bounded=False) == expected
-    assert run(edges, ids, a, b, size=size, bounded=False, reverse=True) == expected
 
 
 def test_worked_by_hand() -> None:
     # 0-1-3 and 0-2-3 are both shortest; 2 is "B" < "Z" (handle 1), so the path goes through 2
     assert run(*DIAMOND, size=4, bounded=True) == ["A", "B", "C"]
-    assert run(*DIAMOND, size=0, bounded=False) == ["A", "B", "C"]
+    assert run(*DIAMOND, size=0, bounded=False, fresh=True) == ["A", "B", "C"]
+    assert run(*LONG, size=0, bounded=False, fresh=True) == [f"N{i}" for i in range(10)]
+    assert run(*LONG, size=10, bounded=False, fresh=True) == [f"N{i}" for i in range(10)]  # start == size - 1
     assert run(*LONG, size=10, bounded=True) == [f"N{i}" for i in range(10)]
     assert run(*APART, size=4, bounded=True) == []
     assert run([], ["A"], 0, 0, size=1, bounded=True) == ["A"]
     # the start handle beyond every array: the unbounded way still answers
-    assert run([(5, 6)], [f"N{i}" for i in range(7)], 6, 5, size=0, bounded=False) == ["N6", "N5"]
+    for size in range(8):  # the start below, at and beyond the arrays' end
+        assert run([(5, 6)], [f"N{i}" for i in range(7)], 6, 5, size=size, bounded=False, fresh=True) == ["N6", "N5"]
+        assert run([(5, 6)], [f"N{i}" for i in range(7)], 5, 6, size=size, bounded=False, fresh=True) == ["N5", "N6"]
 
 
 def test_a_search_leaves_the_scratch_arrays_unset() -> None:
@@ -141,7 +159,7 @@ def test_searches_of_different_sizes_in_one_thread_and_in_many() -> None:
             cases.append((edges, ids, a, b))
     expected = [oracle(*c) for c in cases]
     got = [run(*c, size=len(c[1]), bounded=True) for c in cases]
-    got_unbounded = [run(*c, size=2, bounded=False) for c in cases]
+    got_unbounded = [run(*c, size=2, bounded=False, fresh=True) for c in cases]
     assert got == expected and got_unbounded == expected
 
     results: list[list[list[str]]] = [[] for _ in range(4)]
