@@ -37,6 +37,9 @@ bench: install
 # MUTATE_EXAMPLES random networks per hypothesis test; MUTATE_MAX_CHILDREN parallel runs.
 MUTATE_EXAMPLES ?= 10
 MUTATE_MAX_CHILDREN ?= 1
+# NUMBA_THREADING_LAYER=workqueue: mutmut forks each mutant's tests from a process that has already
+# run numba's parallel kernels; with the OpenMP layer the child then SIGTERMs itself ("fork() called
+# from a process already using GNU OpenMP"), which mutmut shows as "suspicious" (docs/mutation.md).
 mutate:
-	ORGNET_TEST_EXAMPLES=$(MUTATE_EXAMPLES) $(PYTHON) -m mutmut run --max-children $(MUTATE_MAX_CHILDREN)
+	NUMBA_THREADING_LAYER=workqueue ORGNET_TEST_EXAMPLES=$(MUTATE_EXAMPLES) $(PYTHON) -m mutmut run --max-children $(MUTATE_MAX_CHILDREN)
 	$(PYTHON) -m mutmut results
