@@ -1,4 +1,5 @@
-"""``KpiFacts.from_rows``: the Neo4j engine's KPI rows into the columns both engines hand the KPIs.
+"""The facts containers: ``KpiFacts.from_rows`` (the Neo4j engine's KPI rows into the columns both
+engines hand the KPIs) and ``RuleFacts`` as the sequence of its rows.
 
 Only the Neo4j engine builds its KPI facts from rows, so the memory-only tests (and a mutation
 run, which has no server) never reach this function; the parity tests reach it only on a
@@ -11,6 +12,7 @@ None / NaT fails.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from orgnet.queries._facts import KpiFacts
 
@@ -51,3 +53,25 @@ def test_no_rows_give_empty_columns_of_the_same_types() -> None:
     for name, value in vars(empty).items():
         got = getattr(f, name)
         assert len(got) == 0 and got.dtype == value.dtype, name
+
+
+def test_rule_facts_is_the_sequence_of_its_rows() -> None:
+    """``RuleFacts`` holds Facts rows as columns; indexing, slicing and iterating give the rows back
+    (gaps sorted, gap anchors only where a row does not own its gaps)."""
+    from orgnet.queries._facts import Facts, RuleFacts
+
+    rows = [Facts(("G1", "C1"), 3, ("H2", "H1"), None), Facts((), 1, (), ("C2",)),
+            Facts(("G2",), 2, ("P9",), ("C3", "C1")), Facts(("C1",), 0, (), None)]
+    t = RuleFacts.from_rows(rows)
+    want = [Facts(("G1", "C1"), 3, ("H1", "H2"), None), Facts((), 1, (), ("C2",)),
+            Facts(("G2",), 2, ("P9",), ("C3", "C1")), Facts(("C1",), 0, (), None)]
+    assert len(t) == 4
+    assert [t[i] for i in range(4)] == want and list(t) == want
+    assert [t[i] for i in range(-4, 0)] == want
+    assert t[1:3] == want[1:3] and t[::-2] == want[::-2] and t[5:] == []
+    for bad in (4, -5, 100):
+        with pytest.raises(IndexError, match=f"^{bad}$"):
+            t[bad]
+    # every row owning its gaps: no gap anchors kept at all
+    owned = RuleFacts.from_rows([Facts(("G1",), 2, ("B", "A")), Facts(("G2",), 1, ())])
+    assert owned.owned is None and list(owned) == [Facts(("G1",), 2, ("A", "B")), Facts(("G2",), 1, ())]
