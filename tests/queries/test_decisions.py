@@ -685,3 +685,24 @@ def test_what_if_of_the_area_asked_about_leaves_nothing_in_it(store: Any) -> Non
     report = net.what_if(["S1"], 2023, area="S1")
     assert report.before["community_pairing"].checked == 2
     assert all(r.checked == 0 and r.gaps == [] and r.rate is None for r in report.after.values())
+
+
+def test_what_if_frame_worked_by_hand(store: Any) -> None:
+    """Withdrawing O1 in 2023 (see test_what_if_withdraws_the_node_and_all_its_relationships):
+    one row per rule in RULES order; counts, rates (NaN for nothing checked) and newly uncovered."""
+    from orgnet.labels import RULE_LABELS
+    from orgnet.queries.coverage import RULES
+
+    frame = loaded(store).what_if(["O1"], 2023).to_frame()
+    assert frame["rule"].tolist() == list(RULES)
+    assert frame["label"].tolist() == [RULE_LABELS[r] for r in RULES]
+    assert list(frame.columns) == ["rule", "label", "checked_before", "gaps_before", "rate_before", "checked_after",
+                                   "gaps_after", "rate_after", "newly_uncovered"]
+    row = frame.set_index("rule").loc["org_chain"]  # O1 and O2 checked; after: O2 alone, now broken
+    assert (row["checked_before"], row["gaps_before"], row["rate_before"]) == (2, 0, 1.0)
+    assert (row["checked_after"], row["gaps_after"], row["rate_after"], row["newly_uncovered"]) == (1, 1, 0.0, 1)
+    row = frame.set_index("rule").loc["community_pairing"]  # C1..C5; C2 loses O1, its only partner in 2023
+    assert row["newly_uncovered"] == 1 and row["gaps_after"] == row["gaps_before"] + 1
+    assert frame["newly_uncovered"].sum() == 3  # C2, O2, P2
+    nothing = loaded(store).what_if(["S1"], 2023, area="S1").to_frame()
+    assert nothing["rate_after"].isna().all() and (nothing["checked_after"] == 0).all()

@@ -395,3 +395,21 @@ def test_cli_prints_the_year_and_a_dash_for_nothing(tmp_path: Any, capsys: Any,
     assert main(["kpis", "--uri", f"file:{path}", "--year", "2022"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "year 2022" and "—" in out
+
+
+def test_golden_influence_frames(net: Any) -> None:
+    """``to_frame`` / ``alliances_frame``: one row per actor / alliance, in the report's order, the
+    model's columns; values from the hand-worked tables of tests/golden.py."""
+    report = influence(net)
+    frame = report.to_frame()
+    assert list(frame.columns) == ["id", "kind", "name", "pairings", "subdistricts", "districts", "cross_district",
+                                   "activities", "pagerank", "betweenness", "own_district"]
+    assert frame["id"].tolist() == [a.id for a in report.actors]
+    assert {r["id"]: (r["pairings"], r["subdistricts"], r["districts"], r["cross_district"], r["activities"])
+            for r in frame.to_dict("records")} == golden.ACTORS
+    assert frame["pagerank"].tolist() == [a.pagerank for a in report.actors]
+    alliances = report.alliances_frame()
+    assert list(alliances.columns) == ["id", "name", "members", "communities", "activities"]
+    assert {r["id"]: (r["members"], r["communities"], r["activities"]) for r in alliances.to_dict("records")} \
+        == golden.ALLIANCES
+    assert alliances["id"].tolist() == sorted(golden.ALLIANCES)
