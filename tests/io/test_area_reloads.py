@@ -258,3 +258,19 @@ def test_links_into_is_what_iter_links_holds_for_those_ends(store: Any) -> None:
     got = [(t, r.src, r.dst, tuple(sorted(r.props.items()))) for t, r in store.links_into(sorted(ends), types)]
     # by hand: two roles and two buildings on G1, H1 in B1, G1 part of D1
     assert got == expected and len(got) == 6
+
+
+def test_a_sync_load_whose_area_rows_are_all_rejected_covers_those_areas_only(store: Any, tmp_path: Path) -> None:
+    load_records(store, Dataset({"areas": [{"id": "ZJ", "level": "city"},
+                                           {"id": "D1", "level": "district", "parent_id": "ZJ"},
+                                           {"id": "G1", "level": "grid", "parent_id": "D1"},
+                                           {"id": "G2", "level": "grid", "parent_id": "D1"},
+                                           {"id": "D2", "level": "district", "parent_id": "ZJ"}]}))
+    # D1's folder with a typo in its only row: it covers D1 as stored (G2 left out goes), never
+    # the city or D2
+    folder = Dataset({"areas": [{"id": "D1", "level": "district", "parent_id": "NOPE"},
+                                {"id": "G1", "level": "grid", "parent_id": "D1"}]}).write(tmp_path / "d1")
+    report = load_folder(store, folder, sync=True, on_error="skip")
+    assert [(p.row, p.type) for p in report.rejects] == [(2, "unresolved"), (3, "rejected_reference")]
+    assert report.removed == {"Area": ["G2"]}
+    assert sorted(store.area_tree()) == ["D1", "D2", "G1", "ZJ"]
