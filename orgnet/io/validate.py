@@ -834,14 +834,9 @@ class _Planner:
         batch = self._kept_rows(label)
         for node_id, (ti, ri) in batch.items():
             parents[node_id] = self.tables[ti].rows[ri].get("parent_id")
-        cycles = _cycles(parents)
-        if cycles and label == "Area" and self.sync_present is not None:
-            removed = self._sync_removed()  # stored areas the sync removes close no cycle
-            if removed & parents.keys():
-                for node_id in removed:
-                    parents.pop(node_id, None)
-                cycles = _cycles(parents)
-        for cycle in cycles:
+        # with sync too: a stored area of a cycle that the sync would remove is the parent of
+        # a batch row (or of stored areas under it, removed as well), so the row would dangle
+        for cycle in _cycles(parents):
             stored = [node_id for node_id in cycle if node_id not in batch]
             for node_id in cycle:
                 hit = batch.get(node_id)

@@ -219,6 +219,19 @@ def test_a_sync_load_that_removes_the_dependents_may_change_the_level(store: Any
         ("P2", "social_worker", "G1")]
 
 
+def test_a_sync_load_closing_a_cycle_is_refused_though_the_sync_would_remove_the_stored_area(
+        store: Any, tmp_path: Path) -> None:
+    load_records(store, Dataset({"areas": [{"id": "A", "level": "city"},
+                                           {"id": "B", "level": "district", "parent_id": "A"}]}))
+    # B is absent and under A, so the sync would remove it: A's row would name a removed parent
+    folder = Dataset({"areas": [{"id": "A", "level": "grid", "parent_id": "B"}]}).write(tmp_path / "a")
+    before = dump(store)
+    with pytest.raises(InvalidData) as info:
+        load_folder(store, folder, sync=True)
+    assert [(p.row, p.type) for p in info.value.problems] == [(2, "cycle")]
+    assert dump(store) == before
+
+
 def test_a_sync_load_that_removes_a_child_area_may_change_its_parent_level(store: Any, tmp_path: Path) -> None:
     load_records(store, Dataset({"areas": [{"id": "ZJ", "level": "city"},
                                            {"id": "D1", "level": "district", "parent_id": "ZJ"},
