@@ -340,6 +340,15 @@ class GraphStore(Protocol):
         """Every area: id -> (level, parent id)."""
         ...
 
+    def links_into(self, ids: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, LinkRow]]:
+        """The relationships of ``rel_types`` that end at one of ``ids``: (type, row) pairs.
+
+        Ordered by (type, start, end, properties); types outside the model's closed set
+        are ignored. The load checks read what a stored area's level change would leave
+        wrong (buildings in a grid, roles, pairings, registrations) with it.
+        """
+        ...
+
     def counts(self) -> dict[str, int]:
         """Number of nodes per label and of relationships per type (zeros left out)."""
         ...

@@ -770,6 +770,35 @@ class MemoryStore:
             for i, (a, p) in enumerate(zip(areas.tolist(), parent.tolist()))
         }
 
+    def links_into(self, ids: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, LinkRow]]:
+        """The relationships of ``rel_types`` that end at one of ``ids``, as (type, row).
+
+        Examples
+        --------
+        >>> from orgnet.io import Dataset
+        >>> from orgnet.io.load import load_records
+        >>> store = MemoryStore()
+        >>> _ = load_records(store, Dataset({"areas": [{"id": "G1", "level": "grid"}],
+        ...                                  "buildings": [{"id": "B1", "grid_id": "G1"}]}))
+        >>> store.links_into(["G1"], ["IN", "PART_OF"])
+        [('IN', LinkRow(src='B1', dst='G1', props={}))]
+        """
+        s = self.state()
+        wanted = s.codes(list(dict.fromkeys(ids)))
+        wanted = wanted[wanted >= 0]
+        names = s.names()
+        found: list[tuple[str, LinkRow]] = []
+        for rel_type in sorted(set(rel_types) & REL_TYPES):
+            r = s.rel(rel_type)
+            props = list(r.props.items())
+            rows = [
+                LinkRow(names[r.src[i]], names[r.dst[i]], {k: col[i] for k, col in props if col[i] is not None})
+                for i in np.flatnonzero(np.isin(r.dst, wanted)).tolist()
+            ]
+            rows.sort(key=lambda row: (row.src, row.dst, sorted(row.props.items(), key=str)))
+            found.extend((rel_type, row) for row in rows)
+        return found
+
     def counts(self) -> dict[str, int]:
         s = self.state()
         result = {lab: len(s.nodes[lab]) for lab in LABEL_ORDER if len(s.nodes[lab])}

@@ -433,6 +433,11 @@ _AREA_TREE: Final[LiteralString] = (
     "MATCH (a:Area) RETURN a.id AS id, a.level AS level, [(a)-[:PART_OF]->(p) | p.id][0] AS parent"
 )
 
+_LINKS_INTO: Final[LiteralString] = (
+    "UNWIND $ids AS id MATCH (n:Entity {id: id})<-[r]-(s) WHERE type(r) IN $types "
+    "RETURN type(r) AS type, s.id AS src, n.id AS dst, properties(r) AS props"
+)
+
 
 def _counts_query() -> LiteralString:
     parts = [f"MATCH (n:{_label(label)}) RETURN '{label}' AS key, count(n) AS n" for label in sorted(LABELS)]
@@ -1213,6 +1218,32 @@ class Neo4jStore:
             r["id"]: (r["level"], r["parent"])
             for r in sorted(self.run(_AREA_TREE), key=lambda r: r["id"])
         }
+
+    def links_into(self, ids: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, LinkRow]]:
+        """The relationships of ``rel_types`` that end at one of ``ids``, as (type, row).
+
+        One query per :data:`LOOKUP_CHUNK` ids; the types travel as a parameter (only those
+        of the model's closed set), ordered by (type, start, end, properties).
+
+        Examples
+        --------
+        >>> from orgnet.graph.base import ChangeSet, FieldRelBatch
+        >>> store.apply(ChangeSet(nodes={"Area": [{"id": "G1", "level": "grid"}],
+        ...                              "Building": [{"id": "B1", "grid_id": "G1"}]},
+        ...                       field_rels=[FieldRelBatch("IN", False, ["B1"], [("B1", "G1")])]))
+        >>> store.links_into(["G1"], ["IN", "PART_OF"])
+        [('IN', LinkRow(src='B1', dst='G1', props={}))]
+        """
+        wanted = list(dict.fromkeys(ids))
+        types = sorted(set(rel_types) & REL_TYPES)
+        found: list[tuple[str, LinkRow]] = []
+        if not types:
+            return found
+        for chunk in _chunks(wanted, LOOKUP_CHUNK):
+            found.extend((r["type"], LinkRow(r["src"], r["dst"], dict(r["props"])))
+                         for r in self.run(_LINKS_INTO, ids=list(chunk), types=types))
+        found.sort(key=lambda f: (f[0], f[1].src, f[1].dst, sorted(f[1].props.items(), key=str)))
+        return found
 
     def counts(self) -> dict[str, int]:
         """Nodes per label (sorted), then relationships per type (sorted); zeros left out."""

@@ -127,6 +127,9 @@ class _Capture:
     def area_tree(self) -> dict[str, tuple[str, str | None]]:
         return self._empty.area_tree()
 
+    def links_into(self, ids: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, LinkRow]]:
+        return self._empty.links_into(ids, rel_types)
+
     def counts(self) -> dict[str, int]:
         return self._empty.counts()
 

@@ -197,18 +197,19 @@ def _run(
     for p in reading.problems:
         if p not in problems:
             problems.append(p)
+    present = _present_ids(raw_tables) if sync else None
     try:
-        changes, counts, structural = plan_load(tables, store, mode=on_error)
+        changes, counts, structural = plan_load(tables, store, mode=on_error, sync_present=present)
     except InvalidInput:
         raise
     except InvalidData as exc:
         raise InvalidInput(exc.problems, lines=format_groups(exc.problems)) from None
     problems.extend(structural)
     removed: dict[str, list[str]] = {}
-    if sync:
+    if present is not None:
         from orgnet.io.sync import plan_sync
 
-        removed = plan_sync(store, changes.nodes, _present_ids(raw_tables))
+        removed = plan_sync(store, changes.nodes, present)
     if not dry_run:
         bar = None
         callback: Callable[[int], None] | None = None

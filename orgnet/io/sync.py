@@ -6,7 +6,8 @@ the load, within the areas the load covers, equal to the load:
 * the kinds are those with at least one row in the load (a load without a
   people file leaves people alone);
 * the areas covered are the subtrees of the topmost areas in the load's areas
-  file; a load without areas covers the whole store;
+  file (rejected rows included, placed as the store has them); a load without
+  areas covers the whole store;
 * a node lies in an area through its anchor: an area itself; a building by its
   grid; a household by its building; a person by their household, else their
   org, else their unit; an org by the area it covers, else its unit; a unit,
@@ -81,7 +82,9 @@ def plan_sync(
     view = _View(store, loaded)
     areas = view.of("Area")
     parent = {i: row.get("parent_id") for i, row in areas.items()}
-    load_areas = {row["id"] for row in loaded.get("Area", ())}
+    # the areas the load names, rejected rows included: a district's folder whose one area row
+    # was rejected covers that district (where the store has it), not the whole store
+    load_areas = set(present.get("Area", ())) | {row["id"] for row in loaded.get("Area", ())}
     scope: set[str] | None = None
     if load_areas:
         roots = {a for a in load_areas if parent.get(a) not in load_areas}

@@ -13,9 +13,11 @@ Two stages, both before anything is written:
    join), every reference resolves to a node of the right kind and level (in
    the batch or already in the store; vectorised lookups), roles sit on the
    kind they need (:data:`orgnet.model.ROLE_TARGETS`), ``PART_OF`` goes
-   strictly up the levels, ``UNDER`` has no cycle, and two rows for the same
-   relationship do not disagree. With ``skip``, a rejected node also rejects
-   the rows that reference it, until nothing changes.
+   strictly up the levels, neither ``UNDER`` nor ``PART_OF`` has a cycle with
+   what the store holds, an area's new level still fits what the store keeps
+   under it and on it, and two rows for the same relationship do not disagree.
+   With ``skip``, a rejected node also rejects the rows that reference it,
+   until nothing changes.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from orgnet.model import (
     FILES,
     LABELS,
     LEVEL_RANK,
+    LINK_MODELS,
+    NODE_MODELS,
     ROLE_TARGETS,
     FieldRel,
     Link,
@@ -373,6 +377,49 @@ _LEVEL_NAMES = {i: lvl for lvl, i in LEVEL_RANK.items()}
 _LABEL_NAMES = {i: label for label, i in _LABEL_CODES.items()}
 
 
+@dataclass(frozen=True)
+class _AreaNeed:
+    """What a stored relationship into an area needs of the area's level."""
+
+    noun: str
+    """What the relationship's start is called in messages (``building``, ``role``)."""
+    file: str
+    field: str
+    """File and field the start's id comes from (whether a message may show it)."""
+    owner: str | None
+    """For a field relationship, the label whose row, sent again, replaces it."""
+    level: str | None
+    """The level the area must have; None: as the role needs (:data:`ROLE_TARGETS`)."""
+
+    def fits(self, level: str, props: dict[str, Any]) -> bool:
+        """Does an area of ``level`` still suit the relationship (with these properties)?"""
+        if self.level is not None:
+            return level == self.level
+        levels = {lvl for kind, lvl in ROLE_TARGETS.get(props.get("role", ""), ()) if kind == "Area"}
+        return not levels or None in levels or level in levels
+
+
+def _area_needs() -> dict[str, _AreaNeed]:
+    """Relationship type -> what it needs of the area it ends at, for the types that need a level."""
+    files = {m.LABEL: m.FILE for m in NODE_MODELS}
+    needs: dict[str, _AreaNeed] = {}
+    for rel in FIELD_RELATIONSHIPS:
+        if "Area" in rel.target_kinds and rel.target_level is not None and not rel.reverse:
+            needs[rel.type] = _AreaNeed(rel.label.lower(), files[rel.label], "id", rel.label, rel.target_level)
+    by_role = any(kind == "Area" and lvl is not None for allowed in ROLE_TARGETS.values() for kind, lvl in allowed)
+    for link in LINK_MODELS:
+        if "Area" in link.TARGET_KINDS and (link.TARGET_LEVEL is not None or (link.TYPE == "HOLDS_ROLE" and by_role)):
+            needs[link.TYPE] = _AreaNeed(link.FILE.removesuffix("s"), link.FILE, link.SOURCE, None, link.TARGET_LEVEL)
+    return needs
+
+
+_AREA_NEEDS: dict[str, _AreaNeed] = _area_needs()
+"""``IN`` (a building's grid), ``HOLDS_ROLE``, ``PAIRED_WITH``, ``REGISTERED_WITH``; ``PART_OF``
+is checked from the area tree (a child must stay below its parent)."""
+_AREA_OWNERS: tuple[str, ...] = ("Area", *dict.fromkeys(n.owner for n in _AREA_NEEDS.values() if n.owner))
+"""Labels whose rows, sent again, replace a stored relationship that needs an area's level."""
+
+
 def _kinds_text(kinds: tuple[str, ...], level: str | None) -> str:
     text = " or ".join(kinds)
     return f"an {text} of level {level}" if level else f"a {text}" if kinds[0][0] not in "AEIOU" else f"an {text}"
@@ -472,7 +519,8 @@ class _Graph:
 
 
 def plan_load(
-    tables: list[Table], store: GraphStore, *, mode: str = "raise", unchecked: frozenset[str] = frozenset()
+    tables: list[Table], store: GraphStore, *, mode: str = "raise", unchecked: frozenset[str] = frozenset(),
+    sync_present: dict[str, set[str]] | None = None,
 ) -> tuple[ChangeSet, dict[str, int], list[Reject]]:
     """Check the structural rules against the batch and the store, and plan the writes.
 
@@ -484,18 +532,29 @@ def plan_load(
     every row that refers to a rejected row, until nothing changes, and plans
     the rest. References to ``unchecked`` ids (rows that failed validation of
     their own) are not reported again.
+
+    ``sync_present`` (label -> every id the load names, as for
+    :func:`orgnet.io.sync.plan_sync`) says the load is a sync load: stored
+    things the sync will remove then hold no area to its old level or place.
     """
     with _gc_paused():
-        return _Planner(tables, store, mode, unchecked).run()
+        return _Planner(tables, store, mode, unchecked, sync_present).run()
 
 
 class _Planner:
-    def __init__(self, tables: list[Table], store: GraphStore, mode: str, unchecked: frozenset[str]) -> None:
+    def __init__(self, tables: list[Table], store: GraphStore, mode: str, unchecked: frozenset[str],
+                 sync_present: dict[str, set[str]] | None = None) -> None:
         self.tables = tables
         self.store = store
         self.mode = mode
         self.skip = mode == "skip"
         self.unchecked = unchecked
+        self.sync_present = sync_present
+        self.stored_areas = False
+        """Does the store hold an area the batch names (so a stored area can take part in a check)?"""
+        self._into: dict[str, list[tuple[str, LinkRow]]] = {}
+        self._children: dict[str, list[str]] | None = None
+        self._removed: tuple[int, set[str]] | None = None
         self.problems: list[Reject] = []
         self.rejected: list[set[int]] = [set() for _ in tables]
         self.duplicated_links: set[int] = set()
@@ -532,6 +591,9 @@ class _Planner:
         self._duplicates()
         self._stored()
         org_parents = self.store.org_parents() if "Org" in self.labels else None
+        # the stored area tree only when a batch area row or reference names a stored area:
+        # otherwise no PART_OF cycle can run through the store and no stored level changes
+        area_tree = self.store.area_tree() if "Area" in self.labels and self.stored_areas else None
         self._conflicting_links()
         while True:
             before = sum(len(r) for r in self.rejected)
@@ -544,7 +606,9 @@ class _Planner:
                 else:
                     self._link_refs(ti, t, alive)
             if org_parents is not None:
-                self._cycles(org_parents)
+                self._cycles("Org", org_parents)
+            if area_tree is not None:
+                self._areas(area_tree)
             if self.mode == "raise" and self.problems:
                 raise InvalidData(order_problems(self.problems))
             if not self.skip or sum(len(r) for r in self.rejected) == before:
@@ -586,6 +650,7 @@ class _Planner:
         if self.store.counts():
             names = sorted(set(self._targets()) | set(g.index))
             stored = self.store.lookup(names)
+        self.stored_areas = any(info.label == "Area" for info in stored.values())
         names = list(stored)
         pos = g.positions(names)
         codes = np.array([_LABEL_CODES[stored[i].label] for i in names], dtype=np.int8)
@@ -752,22 +817,110 @@ class _Planner:
         ordered = np.sort(combined)
         return not bool((ordered[1:] == ordered[:-1]).any())
 
-    def _cycles(self, org_parents: dict[str, str | None]) -> None:
-        parents = dict(org_parents)
+    def _kept_rows(self, label: str) -> dict[str, tuple[int, int]]:
+        """Id -> (table, row) of the batch's rows of a label not rejected (the first of an id)."""
         batch: dict[str, tuple[int, int]] = {}
         for ti, t in enumerate(self.tables):
-            if self.labels[ti] == "Org":
-                for ri, row in enumerate(t.rows):
-                    if ri not in self.rejected[ti]:
-                        parents[row["id"]] = row.get("parent_id")
-                        batch.setdefault(row["id"], (ti, ri))
+            if self.labels[ti] == label:
+                gone = self.rejected[ti]
+                for ri, node_id in enumerate(t.column("id")):
+                    if ri not in gone:
+                        batch.setdefault(node_id, (ti, ri))
+        return batch
+
+    def _cycles(self, label: str, stored_parents: dict[str, str | None]) -> None:
+        """Reject the batch rows on a cycle of the parent relationship, batch and store together."""
+        parents = dict(stored_parents)
+        batch = self._kept_rows(label)
+        for node_id, (ti, ri) in batch.items():
+            parents[node_id] = self.tables[ti].rows[ri].get("parent_id")
+        # with sync too: a stored area of a cycle that the sync would remove is the parent of
+        # a batch row (or of stored areas under it, removed as well), so the row would dangle
         for cycle in _cycles(parents):
-            for org in cycle:
-                hit = batch.get(org)
-                if hit is not None and hit[1] not in self.rejected[hit[0]]:
-                    self.reject(hit[0], hit[1], "parent_id", "cycle",
-                                "UNDER would form a cycle: " + " -> ".join([*cycle, cycle[0]])
-                                + "; an org cannot be under itself")
+            stored = [node_id for node_id in cycle if node_id not in batch]
+            for node_id in cycle:
+                hit = batch.get(node_id)
+                if hit is None or hit[1] in self.rejected[hit[0]]:
+                    continue
+                if label == "Org":
+                    text = ("UNDER would form a cycle: " + " -> ".join([*cycle, cycle[0]])
+                            + "; an org cannot be under itself")
+                else:
+                    text = ("PART_OF would form a cycle: " + " -> ".join([*cycle, cycle[0]])
+                            + (f" ({', '.join(stored)} as the store holds {'them' if len(stored) > 1 else 'it'})"
+                               if stored else "")
+                            + "; an area cannot be part of itself: correct the parent, or send the areas "
+                            "of the cycle again with theirs")
+                self.reject(hit[0], hit[1], "parent_id", "cycle", text)
+
+    def _areas(self, tree: dict[str, tuple[str, str | None]]) -> None:
+        """Areas against the stored area tree: no PART_OF cycle, no level change stored things cannot follow.
+
+        A batch area row that gives a stored area another level is rejected when the store
+        keeps something that needs the old one and the batch does not send it again: a child
+        area no longer below it, a building whose grid it no longer is, a role, pairing or
+        registration that needs its level (a row sent again was checked against the new level
+        already; with ``skip``, only a row kept counts as sent). With a sync load, what the
+        sync removes needs nothing.
+        """
+        self._cycles("Area", {node_id: parent for node_id, (_, parent) in tree.items()})
+        batch = self._kept_rows("Area")
+        changed = {node_id: hit for node_id, hit in batch.items()
+                   if node_id in tree and tree[node_id][0] != self.tables[hit[0]].rows[hit[1]]["level"]}
+        if not changed:
+            return  # the usual case: no stored area changes level, nothing more is read
+        if self._children is None:
+            self._children = {}
+            for node_id, (_, parent) in tree.items():
+                if parent is not None:
+                    self._children.setdefault(parent, []).append(node_id)
+        ask = sorted(changed.keys() - self._into.keys())
+        if ask and _AREA_NEEDS:
+            for node_id in ask:
+                self._into[node_id] = []
+            for rel_type, link in self.store.links_into(ask, sorted(_AREA_NEEDS)):
+                self._into[link.dst].append((rel_type, link))
+        # a row sent again was checked against the new level on its own; with skip only the rows
+        # kept replace what the store holds (a rejected one leaves the stored node where it is)
+        sent = {node_id for ti, t in enumerate(self.tables) if self.labels[ti] in _AREA_OWNERS
+                for ri, node_id in enumerate(t.column("id")) if not self.skip or ri not in self.rejected[ti]}
+        for node_id, (ti, ri) in changed.items():
+            old, new = tree[node_id][0], self.tables[ti].rows[ri]["level"]
+            rank = LEVEL_RANK[new]
+            broken: dict[tuple[str, str, str, str | None], list[str]] = {}
+            for child in self._children.get(node_id, ()):
+                if child not in sent and LEVEL_RANK.get(tree[child][0], len(LEVEL_RANK)) <= rank:
+                    broken.setdefault(("child area", "areas", "id", f"below a {new} or under another area"),
+                                      []).append(child)
+            for rel_type, link in self._into.get(node_id, ()):
+                need = _AREA_NEEDS[rel_type]
+                if need.owner is not None and link.src in sent:
+                    continue  # the row sent again replaces the relationship
+                if not need.fits(new, link.props):
+                    resend = None if need.owner is None else f"with another {need.level}"
+                    broken.setdefault((need.noun, need.file, need.field, resend), []).append(link.src)
+            if broken and self.sync_present is not None:
+                removed = self._sync_removed()  # a node the sync removes takes its relationships along
+                broken = {k: kept for k, ids in broken.items() if (kept := [i for i in ids if i not in removed])}
+            if broken:
+                self.reject(ti, ri, "level", "level_change_breaks_stored",
+                            _level_change_text(node_id, old, new, broken))
+
+    def _sync_removed(self) -> set[str]:
+        """The stored ids the sync would remove, given the rows kept so far (computed again after rejects)."""
+        gone = sum(len(r) for r in self.rejected)
+        if self._removed is None or self._removed[0] != gone:
+            from orgnet.io.sync import plan_sync
+
+            loaded: dict[str, list[dict[str, Any]]] = {}
+            for ti, t in enumerate(self.tables):
+                label = self.labels[ti]
+                if label is not None:
+                    rows = _keep_rows(t.rows, [ri for ri in range(len(t.rows)) if ri not in self.rejected[ti]])
+                    loaded.setdefault(label, []).extend(rows)
+            removed = plan_sync(self.store, loaded, self.sync_present or {})
+            self._removed = (gone, {node_id for ids in removed.values() for node_id in ids})
+        return self._removed[1]
 
     def _kept(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -849,6 +1002,30 @@ class _Planner:
             for rel, owners, op, starts, ends, sp, ep in parts.values()
         ]
         return changes
+
+
+def _level_change_text(area: str, old: str, new: str, broken: dict[tuple[str, str, str, str | None], list[str]]) -> str:
+    """What a level change would leave wrong in the store, counted per kind with a few ids, and what to do.
+
+    ``broken``: (noun, file, field of the shown id, what a row sent again needs or None for a
+    link) -> the ids of the stored things.
+    """
+    order = sorted(broken, key=lambda k: (k[3] is None, k[0] != "child area", k[0]))
+    parts = []
+    for key in order:
+        noun, file, fieldname, _ = key
+        ids = sorted(broken[key])
+        shown = [shown_value(file, fieldname, i, is_id=True) or "(not shown)" for i in ids[:3]]
+        more = ", …" if len(ids) > 3 else ""
+        parts.append(f"{len(ids)} {noun}{'' if len(ids) == 1 else 's'} ({', '.join(shown)}{more})")
+    todo = [f"send the {noun}s again in this load {needs}" for noun, _, _, needs in order if needs is not None]
+    links = [noun + "s" for noun, _, _, needs in order if needs is None]
+    if links:
+        todo.append(f"remove the {' and '.join(links)} first (each goes with the node it starts from: "
+                    "delete that node, or leave it out of a sync load)")
+    shown_area = shown_value("areas", "id", area, is_id=True) or "this area"
+    return (f"gives {shown_area} the level {new} (stored: {old}), but the store keeps, outside this load, "
+            f"what a {new} does not suit: {', '.join(parts)}; {'; '.join(todo)}; or keep the level {old}")
 
 
 def _keep_rows(values: list[Any], keep: list[int] | None) -> list[Any]:
