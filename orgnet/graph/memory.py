@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from orgnet.graph.base import ChangeSet, LinkColumns, LinkRow, NodeInfo, Pairs
-from orgnet.model import LINK_MODELS, NODE_MODELS, REL_TYPES
+from orgnet.model import FIELD_RELATIONSHIPS, LINK_MODELS, NODE_MODELS, REL_TYPES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -517,6 +517,24 @@ class State:
             old = nodes[name]
             stay = ~np.isin(old.codes, codes)
             nodes[name] = NodeTable(old.codes[stay], old.table.filter(pa.array(stay)))
+        # a reference field naming a deleted node goes with its relationship (a building in a deleted
+        # grid keeps no grid_id), so what the store holds still loads back
+        import pyarrow.compute as pc
+
+        for rel in FIELD_RELATIONSHIPS:
+            r = self.rels.get(rel.type)
+            if r is None or not len(r):
+                continue
+            owner, target = (r.dst, r.src) if rel.reverse else (r.src, r.dst)
+            hit = np.isin(target, codes) & (label[owner] == LABEL_NUMBER[rel.label])
+            if not hit.any():
+                continue
+            old = nodes[rel.label]
+            rows = np.isin(old.codes, owner[hit])
+            i = old.table.schema.get_field_index(rel.field)
+            column = old.table.column(i)
+            cleared = pc.if_else(pa.array(rows), pa.scalar(None, type=column.type), column)
+            nodes[rel.label] = NodeTable(old.codes, old.table.set_column(i, rel.field, cleared))
         label[codes] = -1
         rels: dict[str, RelTable] = {}
         for rel_type, r in self.rels.items():

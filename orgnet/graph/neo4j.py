@@ -413,9 +413,22 @@ def _batches(rows: Sequence[Any], size: int, max_bytes: int, measure: Callable[[
         yield batch
 
 
-_DELETE: Final[LiteralString] = (
-    "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n RETURN count(n) AS removed"
-)
+def _delete_query() -> LiteralString:
+    """Delete nodes by id; the reference fields that name them go with their relationships.
+
+    A building in a deleted grid keeps no ``grid_id`` (it would name a node that is gone, and
+    the store's export would not load back). Labels, types and fields from the model only.
+    """
+    clear = []
+    for rel in FIELD_RELATIONSHIPS:
+        arrow = f"-[:{_rel_type(rel.type)}]->" if rel.reverse else f"<-[:{_rel_type(rel.type)}]-"
+        if not _NAME.match(rel.field):
+            raise InvalidArgument(f"{rel.field!r} is not a field name")
+        clear.append(f"FOREACH (s IN [(n){arrow}(x:{_label(rel.label)}) | x] | REMOVE s.{rel.field})")
+    return "UNWIND $ids AS id MATCH (n:Entity {id: id}) " + " ".join(clear) \
+        + " DETACH DELETE n RETURN count(n) AS removed"  # closed sets only
+
+
 _CLEAR_CHUNK: Final[LiteralString] = (
     "MATCH (n:Entity) WITH n LIMIT $limit DETACH DELETE n RETURN count(n) AS removed"
 )
@@ -448,6 +461,7 @@ def _counts_query() -> LiteralString:
 
 
 _COUNTS: Final[LiteralString] = _counts_query()
+_DELETE: Final[LiteralString] = _delete_query()
 """Nodes per label, relationships per type: each part is answered from Neo4j's count store."""
 
 _ITER_NODES: Final[dict[str, LiteralString]] = {

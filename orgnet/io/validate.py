@@ -664,9 +664,14 @@ class _Planner:
         g.add_stored([names[k] for k in np.flatnonzero(pos < 0).tolist()], stored)
 
     def _alive(self) -> np.ndarray:
-        """Per position: does the id resolve (its row not rejected, in skip mode)?"""
+        """Per position: does the id resolve (its row not rejected, in skip mode; not removed by a sync load)?"""
         g = self.graph
         alive = np.ones(len(g.ids), dtype=bool)
+        if self.sync_present is not None and len(g.ids) > g.batch_size:
+            # a stored node the sync removes does not resolve: a row of the load that refers to it
+            # would be left pointing at nothing (its reference field kept, its relationship gone)
+            gone_pos = g.positions(sorted(self._sync_removed()))
+            alive[gone_pos[gone_pos >= g.batch_size]] = False
         if self.skip:
             for ti, gone in enumerate(self.rejected):
                 if gone:
@@ -709,16 +714,22 @@ class _Planner:
             p = int(pos[ri])
             info = None
             dropped = None
+            shown = shown_value(t.file, fieldname, target, is_id=True) or "an id (not shown: it looks like personal data)"
             if p >= 0:
                 if alive[p]:
                     info = NodeInfo(_LABEL_NAMES[int(g.label[p])], _LEVEL_NAMES.get(int(g.level[p])))
+                elif p >= g.batch_size:  # a stored node this sync load removes
+                    self.reject(ti, ri, fieldname, "removed_by_sync",
+                                f"refers to {shown}, which this sync load removes (the store holds it within "
+                                "the areas the load covers, and the load does not name it); add it to the load, "
+                                "or refer to another" + context)
+                    continue
                 else:
                     st = self.tables[int(g.row_ti[p])]
                     dropped = f"{st.source} row {st.numbers[int(g.row_ri[p])]}"
             kinds = tuple(dict.fromkeys(k for k, _ in allowed))
             level_set = {lvl for _, lvl in allowed}
             level = next(iter(level_set)) if len(level_set) == 1 else None
-            shown = shown_value(t.file, fieldname, target, is_id=True) or "an id (not shown: it looks like personal data)"
             bad = _check_target(info, shown, kinds, level, dropped)
             if bad is None and info is not None:  # a role with several (kind, level) choices
                 bad = ("wrong_kind", f"refers to {shown}, a {info.label}"

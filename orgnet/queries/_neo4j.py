@@ -18,7 +18,7 @@ from typing import Any, Final, LiteralString
 import numpy as np
 
 from orgnet.errors import NotFound
-from orgnet.graph.neo4j import Neo4jStore
+from orgnet.graph.neo4j import _DELETE, Neo4jStore
 from orgnet.queries._facts import ChainTable, Facts, KpiFacts, Projection
 from orgnet.queries._paths import smallest_shortest_path
 
@@ -195,7 +195,7 @@ class Neo4jEngine:
 
 
 _FOUND: Final[LiteralString] = "MATCH (n:Entity) WHERE n.id IN $ids RETURN n.id AS id"
-_DETACH: Final[LiteralString] = "MATCH (n:Entity) WHERE n.id IN $ids DETACH DELETE n"
+_DETACH: Final[LiteralString] = _DELETE  # reference fields naming the nodes go too, as in delete()
 _PAIRINGS: Final[LiteralString] = (
     "MATCH (x)-[pw:PAIRED_WITH]->(c) WHERE (x:Unit OR x:Org) AND "
     "(pw.since IS NULL OR $hi IS NULL OR pw.since < $hi) AND (pw.until IS NULL OR $lo IS NULL OR pw.until >= $lo) "

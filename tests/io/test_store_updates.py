@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from office import AREAS_ZH, district_folder, write_csv
 
+import orgnet
 from orgnet.errors import InvalidArgument, InvalidData
 from orgnet.io import Dataset
 from orgnet.io.export import to_networkx
@@ -211,3 +212,69 @@ def test_conflicting_rows_in_an_office_file(tmp_path: Path) -> None:
     [p] = info.value.problems
     assert (p.file, p.row, p.field, p.type) == ("角色.csv", 4, "since", "conflicting_duplicate")
     assert "rows 2 and 4" in p.reason and p.reason.startswith("起始日期: ")
+
+
+def _chain_rows() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "areas": [{"id": "ZJ", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "ZJ"},
+                  {"id": "S1", "level": "subdistrict", "parent_id": "D1"},
+                  {"id": "C1", "level": "community", "parent_id": "S1"},
+                  {"id": "G1", "level": "grid", "parent_id": "C1"}, {"id": "G2", "level": "grid", "parent_id": "C1"}],
+        "orgs": [{"id": "O1", "area_id": "C1"}, {"id": "O2", "parent_id": "O1", "area_id": "G1"}],
+        "buildings": [{"id": "B1", "grid_id": "G1"}],
+        "households": [{"id": "H1", "building_id": "B1"}],
+        "people": [{"id": "P1", "household_id": "H1", "org_id": "O2", "is_member": True}],
+        "matters": [{"id": "M1", "title": "t", "raised_by": "H1", "assignee_id": "O2", "created_at": "2023-01-01"}],
+    }
+
+
+def test_delete_takes_the_reference_fields_naming_the_nodes(store: Any, tmp_path: Path) -> None:
+    """A reference field is a relationship: deleting its target leaves the field empty (a building
+    in a deleted grid keeps no grid_id), so what the store holds still exports and loads back."""
+    from store_dump import dump
+
+    net = Network(store)
+    net.load(Dataset(_chain_rows()))
+    assert net.delete(["G1", "H1", "O2"]) == 3
+    nodes = {label: {n["id"]: n for n in store.iter_nodes(label)}
+             for label in ("Area", "Org", "Building", "Person", "Matter")}
+    assert nodes["Building"]["B1"] == {"id": "B1"}
+    assert nodes["Person"]["P1"] == {"id": "P1", "is_member": True}  # household_id and org_id gone
+    assert nodes["Matter"]["M1"] == {"id": "M1", "title": "t", "created_at": "2023-01-01"}  # raised_by, assignee
+    assert nodes["Org"]["O1"] == {"id": "O1", "area_id": "C1"}
+    assert nodes["Area"]["G2"]["parent_id"] == "C1"  # a field naming a node that stays, stays
+    # the store's own export loads back into an empty store, the same
+    folder = net.export(tmp_path / "out")
+    again = orgnet.connect("memory://")
+    report = again.load_folder(folder)
+    assert report.ok, report.rejects
+    assert dump(again.store)["nodes"] == dump(store)["nodes"]
+    assert dump(again.store)["links"] == dump(store)["links"]
+
+
+def test_sync_refuses_a_row_naming_a_node_the_sync_removes(store: Any, tmp_path: Path) -> None:
+    """District D1 sent again without grid G1, but with building B1 still in G1: the sync would
+    remove G1 and leave B1 pointing at nothing. Refused; with skip, the row is rejected."""
+    from store_dump import dump
+
+    load_records(store, Dataset(_chain_rows()))
+    rows = _chain_rows()
+    folder = _write(tmp_path / "d1", {"areas": [a for a in rows["areas"] if a["id"] in ("D1", "S1", "C1", "G2")],
+                                      "buildings": rows["buildings"]})
+    before = dump(store)
+    with pytest.raises(InvalidData) as info:
+        load_folder(store, folder, sync=True)
+    [p] = info.value.problems
+    assert (p.file, p.row, p.field, p.type) == ("buildings.csv", 2, "grid_id", "removed_by_sync")
+    assert "'G1'" in p.reason and "add it to the load" in p.reason
+    assert dump(store) == before, "nothing written"
+    report = load_folder(store, folder, sync=True, on_error="skip")
+    assert [(r.file, r.row, r.field, r.type) for r in report.rejects] == [
+        ("buildings.csv", 2, "grid_id", "removed_by_sync")]
+    assert report.removed == {"Area": ["G1"]}
+    assert ids(store, "Area") == ["C1", "D1", "G2", "S1", "ZJ"]
+    assert list(store.iter_nodes("Building")) == [{"id": "B1"}], "B1 stays, no longer in a grid"
+    # the same folder with G1 named: nothing to refuse, nothing removed
+    folder2 = _write(tmp_path / "d1b", {"areas": [a for a in rows["areas"] if a["id"] != "ZJ"],
+                                        "buildings": rows["buildings"]})
+    assert load_folder(store, folder2, sync=True).removed == {}
