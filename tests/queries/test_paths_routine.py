@@ -180,3 +180,21 @@ def test_a_side_with_an_empty_frontier_ends_the_search(bounded: bool) -> None:
     # b is isolated: its side has nothing to expand after the first layer
     assert run([(0, 1), (1, 2)], ["A", "B", "C", "D"], 0, 3, size=4, bounded=bounded) == []
     assert run([(0, 1), (1, 2)], ["A", "B", "C", "D"], 3, 0, size=4, bounded=bounded) == []
+
+
+def test_the_defaults_are_the_neo4j_engines_way() -> None:
+    """The Neo4j engine calls with ``size=2`` and the default ``bounded``: handles it meets later
+    pass the arrays' end, so the default must be the growing way."""
+    edges, ids, a, b = LONG
+    names = np.array(ids, dtype=object)
+    out: list[list[int]] = []
+    thread = threading.Thread(target=lambda: out.append(
+        smallest_shortest_path(a, b, expander(edges), lambda h: names[h], size=2)))
+    thread.start()
+    thread.join()
+    assert out and [ids[h] for h in out[0]] == ids
+    thread = threading.Thread(target=lambda: out.append(smallest_shortest_path(a, b, expander(edges),
+                                                                               lambda h: names[h])))
+    thread.start()
+    thread.join()
+    assert len(out) == 2 and [ids[h] for h in out[1]] == ids
