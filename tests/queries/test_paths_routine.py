@@ -198,3 +198,27 @@ def test_the_defaults_are_the_neo4j_engines_way() -> None:
     thread.start()
     thread.join()
     assert len(out) == 2 and [ids[h] for h in out[1]] == ids
+
+
+def test_the_memory_engines_first_search_in_a_thread() -> None:
+    """The memory engine hands the routine its node count as ``size`` with ``bounded=True``: the
+    arrays must be that large from the first search of a thread (nothing may grow them)."""
+    import boundary
+    import oracles
+
+    from orgnet.graph.memory import MemoryStore
+    from orgnet.io import Dataset
+    from orgnet.io.load import load_records
+    from orgnet.queries.chains import contact_path
+
+    store = MemoryStore()
+    assert load_records(store, Dataset(boundary.ROWS)).ok
+    graph = oracles.undirected(boundary.ROWS)
+    pairs = [(a, b) for a in sorted(graph)[:6] for b in sorted(graph)[-6:] if nx.has_path(graph, a, b)]
+    assert pairs
+    for a, b in pairs:
+        out: list[list[str]] = []
+        thread = threading.Thread(target=lambda: out.append(contact_path(store, a, b)))  # noqa: B023
+        thread.start()
+        thread.join()
+        assert out == [min(nx.all_shortest_paths(graph, a, b))], (a, b)
