@@ -369,3 +369,33 @@ def test_every_area_out_of_level_order_is_listed_after_an_id_given_twice(store: 
         load_records(store, Dataset(rows))
     assert sorted((p.row, p.field, p.type) for p in info.value.problems) == [
         (3, "id", "duplicate_id"), (4, "parent_id", "level_order")]
+
+
+def test_a_number_no_date_can_hold_is_refused_as_not_a_value_of_the_column() -> None:
+    """A whole number too large to be an Excel serial date: its parser fails with an error of its
+    own (not one of the checks' typed ones); the row is rejected with the generic type and text,
+    and the number is not echoed."""
+    from orgnet.io.validate import validate_table
+
+    for file, field, row in [("activities", "date", {"id": "A1"}), ("matters", "created_at", {"id": "M1", "title": "t"}),
+                             ("roles", "since", {"person_id": "P1", "role": "secretary", "target_id": "O1"})]:
+        table, rejects = validate_table(file, f"{file}.csv", [{**row, field: 10**400}], [2])
+        assert table.rows == []
+        assert [(r.file, r.row, r.field, r.type, r.reason) for r in rejects] == [
+            (f"{file}.csv", 2, field, "invalid", "not a value this column takes")]
+
+
+def test_skip_with_stored_targets_and_a_rejected_one(store: Any) -> None:
+    """With ``on_error="skip"``, a row naming a rejected row of the load is rejected as such while
+    other rows of the same load name nodes the store holds (the planner's arrays hold both kinds)."""
+    load_records(store, Dataset({"areas": [{"id": "ZJ", "level": "city"},
+                                           {"id": "C1", "level": "community", "parent_id": "ZJ"}]}))
+    report = load_records(store, Dataset({
+        "areas": [{"id": "G1", "level": "grid", "parent_id": "C1"}, {"id": "G2", "level": "grid", "parent_id": "NOPE"}],
+        "buildings": [{"id": "B1", "grid_id": "G2"}, {"id": "B2", "grid_id": "G1"}],
+    }), on_error="skip")
+    assert [(r.file, r.row, r.field, r.type) for r in report.rejects] == [
+        ("areas", 2, "parent_id", "unresolved"), ("buildings", 1, "grid_id", "rejected_reference")]
+    assert "areas row 2" in report.rejects[1].reason
+    assert sorted(r["id"] for r in store.iter_nodes("Building")) == ["B2"]
+    assert sorted(r["id"] for r in store.iter_nodes("Area")) == ["C1", "G1", "ZJ"]
