@@ -9,8 +9,9 @@ workbook reader (also to workbooks Excel wrote).
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["xlsx_escape", "xlsx_unescape"]
+__all__ = ["formulas_as_text", "xlsx_escape", "xlsx_unescape"]
 
 _XLSX_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
 _XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -41,3 +42,28 @@ def xlsx_unescape(text: str) -> str:
     if "_x" not in text:
         return text
     return _XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def formulas_as_text(book: Any) -> None:
+    """Every cell openpyxl took for a formula becomes text again (in place).
+
+    openpyxl stores a string that starts with ``=`` as a formula, so a name such as
+    ``=HYPERLINK(…)`` in a work list would run in Excel. orgnet writes no formulas: call
+    this on a workbook (``pd.ExcelWriter(...).book``) before it is saved.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook()
+    >>> wb.active.append(["=1+1", "ok"])
+    >>> wb.active["A1"].data_type
+    'f'
+    >>> formulas_as_text(wb)
+    >>> wb.active["A1"].data_type, wb.active["A1"].value
+    ('s', '=1+1')
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

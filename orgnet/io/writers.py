@@ -110,6 +110,7 @@ def _write_xlsx(ds: Dataset, target: Path, chinese: bool) -> Path:
                     ) from None
                 if isinstance(value, str):
                     cell.number_format = "@"  # text: Excel keeps ids such as 0012 or 320102… as written
+                    cell.data_type = "s"  # text, even "=0" or "=HYPERLINK(…)": openpyxl made those formulas
                 cells.append(cell)
             ws.append(cells)
     wb.save(target)

@@ -706,3 +706,35 @@ def test_what_if_frame_worked_by_hand(store: Any) -> None:
     assert frame["newly_uncovered"].sum() == 3  # C2, O2, P2
     nothing = loaded(store).what_if(["S1"], 2023, area="S1").to_frame()
     assert nothing["rate_after"].isna().all() and (nothing["checked_after"] == 0).all()
+
+
+def test_workbooks_keep_names_that_look_like_formulas_as_text(tmp_path: Path) -> None:
+    """A name such as ``=HYPERLINK(…)`` would run in Excel if written as a formula: every workbook
+    orgnet writes (work list, pairing plan, report, export) holds it as text, read back equal."""
+    import openpyxl
+
+    from orgnet.graph.memory import MemoryStore
+    from orgnet.io.worklist import write_worklist
+    from orgnet.report import write_report
+
+    evil = '=HYPERLINK("http://x","y")'
+    rows = {name: [dict(r) for r in table] for name, table in ROWS.items()}
+    for r in rows["areas"]:
+        r["name"] = evil if r["id"] in ("S2", "C3") else r["name"]
+    for r in rows["units"]:
+        r["name"] = "=1+1"
+    net = Network(MemoryStore())
+    net.load(Dataset(rows))
+    books = [
+        write_worklist(net.coverage(2023).gap_frame(), tmp_path / "w.xlsx"),
+        net.recommend_pairings(2023).to_xlsx(tmp_path / "plan.xlsx"),
+        net.export(tmp_path / "all.xlsx"),
+    ]
+    write_report(net, tmp_path / "report", year=2023)
+    books.append(tmp_path / "report" / "summary.xlsx")
+    for book in books:
+        wb = openpyxl.load_workbook(book)
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], book.name
+        values = {c.value for c in cells}
+        assert evil in values or "=1+1" in values, book.name
