@@ -401,21 +401,6 @@ def test_skip_with_stored_targets_and_a_rejected_one(store: Any) -> None:
     assert sorted(r["id"] for r in store.iter_nodes("Area")) == ["C1", "G1", "ZJ"]
 
 
-def test_an_unhashable_reference_value_leaves_the_others_checked(store: Any) -> None:
-    """A list where an id belongs (Python rows): that row is rejected by its value; in the same
-    column an unknown id is still unresolved and a known one still resolves (the planner looks
-    such a column up the slow way)."""
-    rows = {"areas": [{"id": "ZJ", "level": "city"}, {"id": "C1", "level": "community", "parent_id": "ZJ"},
-                      {"id": "G1", "level": "grid", "parent_id": "C1"}, {"id": "G2", "level": "grid", "parent_id": "C1"}],
-            "buildings": [{"id": "B1", "grid_id": ["G1"]}, {"id": "B2", "grid_id": "NOPE"},
-                          {"id": "B3", "grid_id": "G2"}, {"id": "B4", "grid_id": "ZJ"}]}
-    report = load_records(store, Dataset(rows), on_error="skip")
-    assert [(r.row, r.field, r.type) for r in report.rejects] == [
-        (1, "grid_id", "id"), (2, "grid_id", "unresolved"), (4, "grid_id", "wrong_level")]
-    assert [b["id"] for b in store.iter_nodes("Building")] == ["B3"]
-    assert [(link.src, link.dst) for link in store.iter_links("IN")] == [("B3", "G2")]
-
-
 def test_plan_load_raises_by_default() -> None:
     from orgnet.graph.memory import MemoryStore
     from orgnet.io.validate import plan_load, validate_table
