@@ -25,7 +25,7 @@ from strategies import networks, oracle_settings
 
 from orgnet.io import Dataset
 from orgnet.io.load import load_records
-from orgnet.queries.coverage import coverage
+from orgnet.queries.coverage import coverage, default_year
 from orgnet.queries.kpis import kpis
 
 YEAR = 2023
@@ -238,11 +238,12 @@ def test_default_year_is_the_latest_registration_year(store: Any) -> None:
     load(store, rows)
     report = coverage(store)
     assert report.year == 2023  # the latest year of a registration, not the first nor today's
+    assert default_year(store) == 2023  # what the CLI prints before it asks
     assert counts(report, OTHER_RULES) == {r: oracles.coverage(rows, 2023)[r] for r in OTHER_RULES}
     assert kpis(store).year == 2023
     store.clear()
     load(store, {"areas": rows["areas"]})  # no registration at all: this year
-    assert coverage(store).year == kpis(store).year == dt.date.today().year
+    assert coverage(store).year == kpis(store).year == default_year(store) == dt.date.today().year
 
 
 def test_area_names_label_the_report(store: Any) -> None:
