@@ -32,6 +32,8 @@ CASES: list[tuple[str, Any, str]] = [
     ("contact_chains", lambda n: n.contact_chains("H1"), "node_ids"),
     ("contact_chains", lambda n: n.contact_chains([1]), "node_ids"),
     ("contact_chains", lambda n: n.contact_chains(None), "node_ids"),
+    ("contact_chains", lambda n: n.contact_chains(["H1", ""]), "node_ids"),  # an empty id among good ones
+    ("what_if", lambda n: n.what_if(["U1", ""], 2023), "withdraw"),
     ("contact_path", lambda n: n.contact_path(None, "H1"), "a"),
     ("contact_path", lambda n: n.contact_path("H1", 3), "b"),
     ("rollup_frame", lambda n: n.coverage(2023).rollup_frame("city"), "level"),
