@@ -119,3 +119,16 @@ def test_influence_argument_bounds(memory_store: Any) -> None:
         with pytest.raises(InvalidArgument, match=f"^{name} "):
             net.influence(betweenness="sample", **kwargs)
     assert net.influence(betweenness="sample", seed=2**32 - 1).actors == []
+
+
+def test_a_numpy_year_is_a_year(memory_store: Any) -> None:
+    """A year taken from a pandas frame is a numpy integer: accepted as that year; a numpy or
+    Python float, or a bool, is not."""
+    import numpy as np
+
+    net = loaded(memory_store, {"areas": [{"id": "ZJ", "level": "city"}]})
+    assert net.coverage(np.int64(2022)).year == 2022
+    assert net.kpis(np.int32(2021)).year == 2021
+    for bad in (np.float64(2023), 2023.0, True, np.bool_(True)):
+        with pytest.raises(InvalidArgument, match="^year "):
+            net.coverage(bad)
