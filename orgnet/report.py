@@ -226,11 +226,9 @@ def write_report(net: Network, out: str | Path, *, year: int, area: str | None =
     if trend_frame is not None and len(trend_frame):
         parts += ["", "## 趋势 Trend", "", _markdown(trend_frame), "", "![trend](trend.png)"]
     (folder / "summary.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
-    import pandas as pd
+    from orgnet.io.excel_text import excel_writer
 
-    from orgnet.io.excel_text import formulas_as_text
-
-    with pd.ExcelWriter(folder / "summary.xlsx", engine="openpyxl") as writer:
+    with excel_writer(folder / "summary.xlsx") as writer:
         coverage_table(cov).to_excel(writer, sheet_name="覆盖缺口", index=False)
         kpi_table(rep.kpis).to_excel(writer, sheet_name="指标", index=False)
         if trend_frame is not None:
@@ -239,5 +237,4 @@ def write_report(net: Network, out: str | Path, *, year: int, area: str | None =
         rep.influence.to_frame().head(50).to_excel(writer, sheet_name="影响力", index=False)
         if rep.chain is not None:
             rep.chain.to_frame().to_excel(writer, sheet_name="三提三知", index=False)
-        formulas_as_text(writer.book)  # a name such as "=HYPERLINK(…)" stays text
     return rep

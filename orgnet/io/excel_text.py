@@ -9,9 +9,15 @@ workbook reader (also to workbooks Excel wrote).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["formulas_as_text", "xlsx_escape", "xlsx_unescape"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["excel_writer", "formulas_as_text", "xlsx_escape", "xlsx_unescape"]
 
 _XLSX_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
 _XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -48,8 +54,8 @@ def formulas_as_text(book: Any) -> None:
     """Every cell openpyxl took for a formula becomes text again (in place).
 
     openpyxl stores a string that starts with ``=`` as a formula, so a name such as
-    ``=HYPERLINK(…)`` in a work list would run in Excel. orgnet writes no formulas: call
-    this on a workbook (``pd.ExcelWriter(...).book``) before it is saved.
+    ``=HYPERLINK(…)`` in a work list would run in Excel. orgnet writes no formulas;
+    :func:`excel_writer` calls this on its workbook before saving it.
 
     Examples
     --------
@@ -67,3 +73,24 @@ def formulas_as_text(book: Any) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+
+
+@contextmanager
+def excel_writer(path: str | Path) -> Iterator[pd.ExcelWriter]:
+    """``pd.ExcelWriter(path, engine="openpyxl")`` whose cells stay text: every frame orgnet writes
+    to a workbook goes through it, so none gets a formula (:func:`formulas_as_text`).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib, openpyxl
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> with excel_writer(out) as writer:
+    ...     pd.DataFrame({"name": ["=1+1"]}).to_excel(writer, index=False)
+    >>> openpyxl.load_workbook(out).active["A2"].data_type
+    's'
+    """
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        yield writer
+        formulas_as_text(writer.book)

@@ -57,20 +57,17 @@ def write_worklist(frame: pd.DataFrame, path: str | Path) -> Path:
     >>> any(name.endswith("工作清单") for name in openpyxl.load_workbook(out).sheetnames)
     True
     """
-    import pandas as pd
+    from orgnet.io.excel_text import excel_writer
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     table = frame.copy()
     table.insert(1, "rule_label", [RULE_LABELS.get(r, r) for r in table["rule"]])
     used: set[str] = set()
-    from orgnet.io.excel_text import formulas_as_text
-
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+    with excel_writer(out) as writer:
         if table.empty:
             table.rename(columns=HEADERS).to_excel(writer, sheet_name=_sheet_name("", used), index=False)
         for subdistrict, part in table.groupby("subdistrict", sort=True):
             sheet = part.rename(columns=HEADERS)
             sheet.to_excel(writer, sheet_name=_sheet_name(str(subdistrict), used), index=False)
-        formulas_as_text(writer.book)  # a name such as "=HYPERLINK(…)" stays text
     return out

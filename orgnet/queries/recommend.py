@@ -77,12 +77,11 @@ class PairingPlan(BaseModel):
         """Write the plan (sheet 结对建议) and the uncovered communities (sheet 未覆盖) to a workbook."""
         out = Path(path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        from orgnet.io.excel_text import formulas_as_text
+        from orgnet.io.excel_text import excel_writer
 
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        with excel_writer(out) as writer:
             self.to_frame().to_excel(writer, sheet_name="结对建议", index=False)
             pd.DataFrame({"community": self.uncovered}).to_excel(writer, sheet_name="未覆盖", index=False)
-            formulas_as_text(writer.book)  # a name such as "=HYPERLINK(…)" stays text
         return out
 
     def plot(self, ax: Axes | None = None) -> Axes:

@@ -13,6 +13,8 @@ Oracle: ``min(nx.all_shortest_paths(G, a, b))`` over the ids, ``[]`` when there 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import networkx as nx
 import numpy as np
@@ -24,6 +26,7 @@ from strategies import oracle_settings
 from orgnet.queries._paths import _scratch, smallest_shortest_path
 
 SETTINGS = oracle_settings(150)
+T = TypeVar("T")
 
 
 def oracle(edges: list[tuple[int, int]], ids: list[str], a: int, b: int) -> list[str]:
@@ -66,6 +69,16 @@ def graphs(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[str], int, int]
     return edges, list(ids), a, b
 
 
+def in_fresh_thread(call: Callable[[], T]) -> T:
+    """``call()`` in a new thread (whose scratch arrays are not yet made), its result here."""
+    out: list[T] = []
+    thread = threading.Thread(target=lambda: out.append(call()))
+    thread.start()
+    thread.join()
+    assert out, "the call raised in its thread"
+    return out[0]
+
+
 def run(edges: list[tuple[int, int]], ids: list[str], a: int, b: int, *, size: int, bounded: bool,
         reverse: bool = False, fresh: bool = False) -> list[str]:
     """The path as ids; ``fresh``: in a new thread, whose scratch arrays start at ``size`` (in this
@@ -76,14 +89,7 @@ def run(edges: list[tuple[int, int]], ids: list[str], a: int, b: int, *, size: i
         return smallest_shortest_path(a, b, expander(edges, reverse=reverse), lambda h: names[h], size=size,
                                       bounded=bounded)
 
-    if not fresh:
-        return [ids[h] for h in search()]
-    out: list[list[int]] = []
-    thread = threading.Thread(target=lambda: out.append(search()))
-    thread.start()
-    thread.join()
-    assert out, "the search raised in its thread"
-    return [ids[h] for h in out[0]]
+    return [ids[h] for h in (in_fresh_thread(search) if fresh else search())]
 
 
 # two equal-length routes, the one through the larger handle has the smaller id
@@ -187,17 +193,10 @@ def test_the_defaults_are_the_neo4j_engines_way() -> None:
     pass the arrays' end, so the default must be the growing way."""
     edges, ids, a, b = LONG
     names = np.array(ids, dtype=object)
-    out: list[list[int]] = []
-    thread = threading.Thread(target=lambda: out.append(
-        smallest_shortest_path(a, b, expander(edges), lambda h: names[h], size=2)))
-    thread.start()
-    thread.join()
-    assert out and [ids[h] for h in out[0]] == ids
-    thread = threading.Thread(target=lambda: out.append(smallest_shortest_path(a, b, expander(edges),
-                                                                               lambda h: names[h])))
-    thread.start()
-    thread.join()
-    assert len(out) == 2 and [ids[h] for h in out[1]] == ids
+    found = in_fresh_thread(lambda: smallest_shortest_path(a, b, expander(edges), lambda h: names[h], size=2))
+    assert [ids[h] for h in found] == ids
+    found = in_fresh_thread(lambda: smallest_shortest_path(a, b, expander(edges), lambda h: names[h]))
+    assert [ids[h] for h in found] == ids
 
 
 def test_the_memory_engines_first_search_in_a_thread() -> None:
@@ -217,8 +216,5 @@ def test_the_memory_engines_first_search_in_a_thread() -> None:
     pairs = [(a, b) for a in sorted(graph)[:6] for b in sorted(graph)[-6:] if nx.has_path(graph, a, b)]
     assert pairs
     for a, b in pairs:
-        out: list[list[str]] = []
-        thread = threading.Thread(target=lambda: out.append(contact_path(store, a, b)))  # noqa: B023
-        thread.start()
-        thread.join()
-        assert out == [min(nx.all_shortest_paths(graph, a, b))], (a, b)
+        found = in_fresh_thread(lambda: contact_path(store, a, b))  # noqa: B023
+        assert found == min(nx.all_shortest_paths(graph, a, b)), (a, b)
