@@ -183,8 +183,10 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
     elif spec.kind == "enum":
         ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()), memory_pool=pool)
     elif spec.kind == "date":
+        # strptime takes the year 0000, which Python's dates (the parser) do not: from 0001 on
         parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True, memory_pool=pool)
-        ok = pc.and_(pc.equal(pc.binary_length(arr, memory_pool=pool), 10, memory_pool=pool),
+        ok = pc.and_(pc.and_(pc.equal(pc.binary_length(arr, memory_pool=pool), 10, memory_pool=pool),
+                             pc.greater_equal(arr, "0001-01-01", memory_pool=pool), memory_pool=pool),
                      pc.equal(pc.strftime(parsed, format="%Y-%m-%d", memory_pool=pool), arr,
                               memory_pool=pool),
                      memory_pool=pool)
@@ -338,9 +340,10 @@ def _validate_table(
                     if key in unknown:
                         shown = repr(key) if isinstance(key, str) and len(key) <= 32 else "a key"
                         reject(i, str(key)[:32], "extra_forbidden", f"unknown field {shown}; {file} has {expected}")
-        for i, row in enumerate(rows):
+        for i, row in enumerate(rows):  # an explicit None is an absent value: the default, or left out
             if any(v is None for v in row.values()):
-                changes.setdefault(i, {}).update({k: None for k, v in row.items() if v is None})
+                changes.setdefault(i, {}).update(
+                    {k: specs[k].default if k in specs else None for k, v in row.items() if v is None})
     table = Table(file, source, headers=dict(headers or {}))
     out_rows = table.rows
     out_numbers = table.numbers
