@@ -169,3 +169,23 @@ def test_values_taken_without_the_parser_are_the_ones_it_keeps(data: Any, kind: 
         if v in plain_left and type(v) is type(plain_left[plain_left.index(v)]):
             plain_left.remove(v)
             assert ok, f"{v!r} is a plain {kind} value and was sent to the parser"
+
+
+@pytest.mark.parametrize("kind", sorted(_COLUMNS))
+def test_near_misses_recognised_column_wise_are_kept_by_the_parser(kind: str) -> None:
+    """Every near miss at once, a column per Python type: none is taken unless the parser keeps it."""
+    from orgnet.io.validate import _fast_mask, _parse_value, _specs
+
+    file, fieldname = _COLUMNS[kind]
+    spec = _specs(file)[fieldname]
+    for python_type in {type(v) for v in _NEAR_MISSES[kind]}:
+        column = [v for v in _NEAR_MISSES[kind] if type(v) is python_type]
+        masks = _fast_mask(spec, column)
+        assert masks is not None or python_type is not {"int": int, "rating": int}.get(kind, str)
+        for v, ok in zip(column, masks[1].tolist() if masks is not None else []):
+            if ok:
+                try:
+                    out = _parse_value(spec, v)
+                except Exception as exc:  # noqa: BLE001 - the point: the parser refuses it
+                    raise AssertionError(f"{v!r} was taken column-wise; the parser refuses it ({exc})") from None
+                assert out == v and type(out) is type(v), (v, out)
