@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from orgnet.errors import InvalidData, Reject
 from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkColumns, LinkRow, NodeInfo, Pairs
-from orgnet.io.messages import order_problems, shown_value
+from orgnet.io.messages import order_problems, shown_value, with_article
 from orgnet.limits import MAX_TEXT_BYTES
 from orgnet.model import (
     FIELD_RELATIONSHIPS,
@@ -425,7 +425,7 @@ _AREA_OWNERS: tuple[str, ...] = ("Area", *dict.fromkeys(n.owner for n in _AREA_N
 
 def _kinds_text(kinds: tuple[str, ...], level: str | None) -> str:
     text = " or ".join(kinds)
-    return f"an {text} of level {level}" if level else f"a {text}" if kinds[0][0] not in "AEIOU" else f"an {text}"
+    return f"an {text} of level {level}" if level else with_article(text)
 
 
 def _check_target(
@@ -438,7 +438,7 @@ def _check_target(
     if info is None:
         return "unresolved", f"refers to {target}, which is neither in this load nor in the store"
     if info.label not in kinds:
-        return "wrong_kind", f"refers to {target}, a {info.label}; expected {_kinds_text(kinds, level)}"
+        return "wrong_kind", f"refers to {target}, {with_article(info.label)}; expected {_kinds_text(kinds, level)}"
     if level is not None and info.level != level:
         return "wrong_level", f"refers to {target}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
     return None
@@ -662,7 +662,7 @@ class _Planner:
             node_id, p = names[k], int(pos[k])
             shown = shown_value(self.tables[int(g.row_ti[p])].file, "id", node_id, is_id=True) or "(not shown)"
             self.reject(int(g.row_ti[p]), int(g.row_ri[p]), "id", "duplicate_id",
-                        f"id {shown} already belongs to a {stored[node_id].label} in the store; "
+                        f"id {shown} already belongs to {with_article(stored[node_id].label)} in the store; "
                         "ids must be unique across the whole graph")
         g.add_stored([names[k] for k in np.flatnonzero(pos < 0).tolist()], stored)
 
@@ -735,7 +735,7 @@ class _Planner:
             level = next(iter(level_set)) if len(level_set) == 1 else None
             bad = _check_target(info, shown, kinds, level, dropped)
             if bad is None and info is not None:  # a role with several (kind, level) choices
-                bad = ("wrong_kind", f"refers to {shown}, a {info.label}"
+                bad = ("wrong_kind", f"refers to {shown}, {with_article(info.label)}"
                        + (f" of level {info.level}" if info.level else "")
                        + "; expected " + " or ".join(f"{k}" + (f" of level {lv}" if lv else "") for k, lv in allowed))
             if bad is not None:
