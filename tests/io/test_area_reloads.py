@@ -399,3 +399,19 @@ def test_a_sync_load_judges_what_it_removes_by_where_the_load_puts_things(store:
     assert report.removed == {"Person": ["P9"]}
     assert store.area_tree()["G5"] == ("community", "D1")
     assert list(store.iter_links("HOLDS_ROLE")) == []
+
+
+def test_the_relationships_that_need_an_area_level_are_the_documented_ones() -> None:
+    # worked out at import (so mutation testing cannot reach it): compared with docs/loading.md by
+    # hand: a building is in a grid; pairings and registrations end at a community; a role's level
+    # is its role's (ROLE_TARGETS). Rows sent again replace only a building's relationship (its own
+    # row); an area's own rows replace its PART_OF. Nothing else ends at an area of a set level.
+    from orgnet.io.validate import _AREA_NEEDS, _AREA_OWNERS
+
+    assert {t: (n.noun, n.file, n.field, n.owner, n.level) for t, n in _AREA_NEEDS.items()} == {
+        "IN": ("building", "buildings", "id", "Building", "grid"),
+        "HOLDS_ROLE": ("role", "roles", "person_id", None, None),
+        "PAIRED_WITH": ("pairing", "pairings", "source_id", None, "community"),
+        "REGISTERED_WITH": ("registration", "registrations", "source_id", None, "community"),
+    }
+    assert _AREA_OWNERS == ("Area", "Building")

@@ -410,3 +410,57 @@ def test_plan_load_raises_by_default() -> None:
         plan_load([table], MemoryStore())
     _, _, problems = plan_load([table], MemoryStore(), mode="report")
     assert [(p.row, p.type) for p in problems] == [(2, "unresolved")]
+
+
+# ------------------------------------------------------------------ ids used twice, word for word
+
+
+def test_an_id_used_twice_or_held_by_another_kind_in_the_store_says_where(store: Any) -> None:
+    card = "320102199001011234"  # an id-card number typed as an id: never shown
+    load_records(store, Dataset({"areas": [{"id": "ZJ", "level": "city"}, {"id": "X1", "level": "district",
+                                                                            "parent_id": "ZJ"}],
+                                 "units": [{"id": card, "category": "organ"}]}))
+    rows = {"areas": [{"id": "Q", "level": "district", "parent_id": "ZJ"}],
+            "households": [{"id": "110101199003070000"}, {"id": "110101199003070000"}],
+            "people": [{"id": "X1"}, {"id": card}, {"id": "P1"}, {"id": "P1"}, {"id": "Q"}]}
+    report = load_records(store, Dataset(rows), on_error="skip")
+    unique = "ids must be unique across the whole graph"
+    assert sorted((p.file, p.row, p.field, p.type, p.reason) for p in report.rejects) == [
+        ("households", 2, "id", "duplicate_id", f"id (not shown) is used again (first in households, row 1); {unique}"),
+        ("people", 1, "id", "duplicate_id", f"id 'X1' already belongs to an Area in the store; {unique}"),
+        ("people", 2, "id", "duplicate_id", f"id (not shown) already belongs to a Unit in the store; {unique}"),
+        ("people", 4, "id", "duplicate_id", f"id 'P1' is used again (first in people, row 3); {unique}"),
+        ("people", 5, "id", "duplicate_id", f"id 'Q' is used again (first in areas, row 1); {unique}"),
+    ]
+    assert report.counts == {"areas": 1, "households": 1, "people": 1}
+
+
+def test_conflicting_rows_are_told_apart_from_rows_repeated_whole(store: Any) -> None:
+    # two relationships each given twice, word for word: not a conflict (one of each loads); a third
+    # given twice with a start date once and none the other time: a conflict, naming both rows
+    rows = _roles({"person_id": "P1", "role": "grid_leader", "target_id": "G1", "since": "2023-01-01"},
+                  {"person_id": "P1", "role": "building_leader", "target_id": "B1", "since": "2024-01-01"},
+                  {"person_id": "P1", "role": "grid_leader", "target_id": "G1", "since": "2023-01-01"},
+                  {"person_id": "P1", "role": "building_leader", "target_id": "B1", "since": "2024-01-01"},
+                  {"person_id": "P1", "role": "party_group_leader", "target_id": "G1"},
+                  {"person_id": "P1", "role": "party_group_leader", "target_id": "G1", "since": "2022-05-01"})
+    report = load_records(store, Dataset(rows), on_error="skip")
+    assert [(p.file, p.row, p.field, p.type, p.reason) for p in report.rejects] == [
+        ("roles", 6, "since", "conflicting_duplicate",
+         "the same relationship as row 5 (person_id, target_id, role equal) but with a different since; "
+         "keep one of rows 5 and 6")]
+    assert sorted((link.props["role"], link.props.get("since")) for link in store.iter_links("HOLDS_ROLE")) == [
+        ("building_leader", "2024-01-01"), ("grid_leader", "2023-01-01"), ("party_group_leader", None)]
+
+
+def test_conflicting_rows_in_a_link_file_after_one_without_repeats(store: Any) -> None:
+    # roles (two different rows) come before pairings in a load: the pairings are checked too
+    rows = _roles({"person_id": "P1", "role": "grid_leader", "target_id": "G1"},
+                  {"person_id": "P1", "role": "building_leader", "target_id": "B1"})
+    rows["units"] = [{"id": "U1", "category": "organ"}]
+    rows["pairings"] = [{"source_id": "U1", "target_id": "C1", "kind": "block", "since": "2023-01-01"},
+                        {"source_id": "U1", "target_id": "C1", "kind": "block", "since": "2024-01-01"}]
+    with pytest.raises(InvalidData) as info:
+        load_records(store, Dataset(rows))
+    assert [(p.file, p.row, p.field, p.type) for p in info.value.problems] == [
+        ("pairings", 2, "since", "conflicting_duplicate")]
