@@ -415,3 +415,27 @@ def test_the_relationships_that_need_an_area_level_are_the_documented_ones() -> 
         "REGISTERED_WITH": ("registration", "registrations", "source_id", None, "community"),
     }
     assert _AREA_OWNERS == ("Area", "Building")
+
+
+def test_a_rejected_row_does_not_move_anything_into_the_sync_scope(store: Any, tmp_path: Path) -> None:
+    # as above, but B's row is rejected (it names G5, a community after this load): B stays in GX, outside
+    # D1's folder, so P9 stays too, with the role, and G5 may not become a community
+    load_records(store, Dataset({
+        "areas": [{"id": "ZJ", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "ZJ"},
+                  {"id": "D2", "level": "district", "parent_id": "ZJ"},
+                  {"id": "G5", "level": "grid", "parent_id": "D1"}, {"id": "GX", "level": "grid", "parent_id": "D2"}],
+        "buildings": [{"id": "B", "grid_id": "GX"}], "households": [{"id": "H9", "building_id": "B"}],
+        "people": [{"id": "P9", "household_id": "H9", "is_member": True}, {"id": "P0", "is_member": True}],
+        "roles": [{"person_id": "P9", "role": "grid_leader", "target_id": "G5"}]}))
+    before = dump(store)
+    folder = Dataset({"areas": [{"id": "D1", "level": "district", "parent_id": "ZJ"},
+                                {"id": "G5", "level": "community", "parent_id": "D1"},
+                                {"id": "G6", "level": "grid", "parent_id": "G5"}],
+                      "buildings": [{"id": "B", "grid_id": "G5"}],
+                      "people": [{"id": "P0", "is_member": True}]}).write(tmp_path / "d1")
+    report = load_folder(store, folder, sync=True, on_error="skip", dry_run=True)
+    assert {(p.file, p.row, p.field, p.type) for p in report.rejects} == {
+        ("buildings.csv", 2, "grid_id", "wrong_level"), ("areas.csv", 3, "level", "level_change_breaks_stored"),
+        ("areas.csv", 4, "parent_id", "rejected_reference")}
+    assert "1 role ('P9')" in next(p.reason for p in report.rejects if p.type == "level_change_breaks_stored")
+    assert dump(store) == before
