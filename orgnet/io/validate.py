@@ -774,8 +774,8 @@ class _Planner:
                     held_on = " or ".join(k + (f" of level {lv}" if lv else "") for k, lv in allowed)
                     self._check_column(ti, t, link.TARGET, list(allowed), alive,
                                        rows_mask=mask & self._open(ti, before),
-                                       context=f" (a {role} role is held on {'an' if held_on[0] in 'AO' else 'a'} "
-                                       f"{held_on}; see the role table in the docs)")
+                                       context=f" (a {role} role is held on {with_article(held_on)}; see the role "
+                                       "table in the docs)")
         else:
             self._check_column(ti, t, link.TARGET, [(k, link.TARGET_LEVEL) for k in link.TARGET_KINDS], alive,
                                rows_mask=self._open(ti, before))
