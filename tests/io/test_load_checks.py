@@ -510,3 +510,31 @@ def test_a_role_held_on_several_kinds_of_target_names_them_all(store: Any, monke
         (3, "target_id", "wrong_kind",
          "refers to 'B1', a Building; expected an Area" + held)]
     assert [(link.src, link.dst) for link in store.iter_links("HOLDS_ROLE")] == [("P1", "C1")]
+
+
+def test_cycle_messages_word_for_word(store: Any) -> None:
+    # the cycle is listed from a row of the load round to that row; what the store holds is named in
+    # the order of the cycle
+    orgs = {"orgs": [{"id": "O1", "parent_id": "O2"}, {"id": "O2", "parent_id": "O1"}]}
+    report = load_records(store, Dataset(orgs), on_error="skip")
+    texts = {p.reason for p in report.rejects}
+    assert [(p.row, p.field, p.type) for p in report.rejects] == [(1, "parent_id", "cycle"), (2, "parent_id", "cycle")]
+    assert texts <= {"UNDER would form a cycle: O1 -> O2 -> O1; an org cannot be under itself",
+                     "UNDER would form a cycle: O2 -> O1 -> O2; an org cannot be under itself"}, texts
+    load_records(store, Dataset({"areas": [{"id": "A", "level": "city"}, {"id": "B", "level": "district", "parent_id": "A"},
+                                           {"id": "C", "level": "subdistrict", "parent_id": "B"}]}))
+    end = "; an area cannot be part of itself: correct the parent, or send the areas of the cycle again with theirs"
+    # A sent again as a grid (so its own row fits its parent), under C or under B
+    for parent, chain, stored in [("C", ["A", "C", "B"], "C, B as the store holds them"),
+                                  ("B", ["A", "B"], "B as the store holds it")]:
+        [p] = _refused_problems(store, {"areas": [{"id": "A", "level": "grid", "parent_id": parent}]})
+        assert (p.row, p.field, p.type) == (1, "parent_id", "cycle")
+        assert p.reason == f"PART_OF would form a cycle: {' -> '.join([*chain, 'A'])} ({stored}){end}", p.reason
+    # (a cycle of the load's own areas always breaks the level order somewhere: that row is rejected
+    # and the cycle is gone, so an area cycle always runs through the store)
+
+
+def _refused_problems(store: Any, rows: dict[str, list[dict[str, Any]]]) -> list[Any]:
+    with pytest.raises(InvalidData) as info:
+        load_records(store, Dataset(rows))
+    return [p for p in info.value.problems if p.type == "cycle"]
