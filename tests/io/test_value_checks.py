@@ -60,14 +60,16 @@ def test_a_field_the_file_does_not_have_is_rejected_and_named() -> None:
     at_limit, past_limit = "k" * 32, "q" * 33
     rows = [{"id": "ZJ", "level": "city"},
             {"id": "RZ", "level": "district", "parent_id": "ZJ", "colour": "red"},
-            {"id": "JK", "level": "district", "parent_id": "ZJ", at_limit: 1, past_limit: 2, 5: 3}]
-    table, rejects = validate_table("areas", "areas.csv", rows, [2, 3, 4])
+            {"id": "JK", "level": "district", "parent_id": "ZJ", at_limit: 1, past_limit: 2, 5: 3},
+            {"id": "DT", "level": "district", "parent_id": "ZJ", "nothing": None}]  # unknown, though empty
+    table, rejects = validate_table("areas", "areas.csv", rows, [2, 3, 4, 5])
     assert _problems(rejects) == {
         (3, "colour", "extra_forbidden", f"unknown field 'colour'; areas has {fields}"),
         (4, at_limit, "extra_forbidden", f"unknown field '{at_limit}'; areas has {fields}"),
         # a longer key, or one that is not text, is not echoed (it could be anything); the field is cut
         (4, "q" * 32, "extra_forbidden", f"unknown field a key; areas has {fields}"),
         (4, "5", "extra_forbidden", f"unknown field a key; areas has {fields}"),
+        (5, "nothing", "extra_forbidden", f"unknown field 'nothing'; areas has {fields}"),
     }
     assert table.rows == [{"id": "ZJ", "level": "city"}]
 
