@@ -443,12 +443,17 @@ def test_conflicting_rows_are_told_apart_from_rows_repeated_whole(store: Any) ->
                   {"person_id": "P1", "role": "grid_leader", "target_id": "G1", "since": "2023-01-01"},
                   {"person_id": "P1", "role": "building_leader", "target_id": "B1", "since": "2024-01-01"},
                   {"person_id": "P1", "role": "party_group_leader", "target_id": "G1"},
-                  {"person_id": "P1", "role": "party_group_leader", "target_id": "G1", "since": "2022-05-01"})
+                  {"person_id": "P1", "role": "party_group_leader", "target_id": "G1", "since": "2022-05-01"},
+                  {"person_id": "P1", "role": "grid_leader", "target_id": "G1", "since": "2021-01-01",
+                   "until": "2022-01-01"})
     report = load_records(store, Dataset(rows), on_error="skip")
     assert [(p.file, p.row, p.field, p.type, p.reason) for p in report.rejects] == [
         ("roles", 6, "since", "conflicting_duplicate",
          "the same relationship as row 5 (person_id, target_id, role equal) but with a different since; "
-         "keep one of rows 5 and 6")]
+         "keep one of rows 5 and 6"),
+        ("roles", 7, "since", "conflicting_duplicate",
+         "the same relationship as row 1 (person_id, target_id, role equal) but with a different since, until; "
+         "keep one of rows 1 and 7")]
     assert sorted((link.props["role"], link.props.get("since")) for link in store.iter_links("HOLDS_ROLE")) == [
         ("building_leader", "2024-01-01"), ("grid_leader", "2023-01-01"), ("party_group_leader", None)]
 
