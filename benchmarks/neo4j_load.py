@@ -201,7 +201,12 @@ def ceiling_batched(store: Neo4jStore, nodes: int, rels: int, batch_size: int, s
         def worker(k: int) -> None:
             with driver.session(database=store.database) as session:
                 for lo, hi in bounds[k::sessions]:
-                    session.execute_write(lambda tx, lo=lo, hi=hi: tx.run(query, {"lo": lo, "hi": hi, **extra}).consume())
+                    params = {"lo": lo, "hi": hi, **extra}
+
+                    def write(tx: Any, params: dict[str, Any] = params) -> None:
+                        tx.run(query, params).consume()
+
+                    session.execute_write(write)
 
         with ThreadPoolExecutor(sessions) as pool:
             list(pool.map(worker, range(sessions)))

@@ -14,7 +14,7 @@ a missing id::
     │   ├── ConnectionFailed            the server could not be reached or the link was lost
     │   ├── AuthFailed                  the server refused the credentials
     │   ├── DatabaseNotFound            the named database does not exist
-    │   ├── LoadConflict                another load wrote an id as another kind at the same moment
+    │   ├── LoadConflict                another load or delete changed what this load writes
     │   └── ServerTooOld                the server's version is not supported
     ├── PlotUnavailable (ImportError)   matplotlib is missing
     └── AlreadyExists (FileExistsError) a file to write exists (pass overwrite / --force)
@@ -169,11 +169,15 @@ class ServerTooOld(StoreError):
 
 
 class LoadConflict(StoreError):
-    """Another load wrote some of this load's ids as another kind at the same moment.
+    """Another load or delete changed what this load writes, at the same moment.
 
-    The batch that met the conflict was rolled back (batches written before it
-    stay, each whole); ``ids`` lists the ids in conflict. Run the load again:
-    validation then reports every id the store holds as another kind.
+    Either another load wrote some of this load's ids as another kind (``ids``
+    lists them), or a node this load refers to was deleted while it wrote
+    (``ids`` is empty: the message says how many relationships found an end
+    missing). The batch that met the conflict was rolled back (batches written
+    before it stay, each whole). Run the load again: validation then reports
+    every id the store holds as another kind and every reference to a node the
+    store does not hold.
     """
 
     code = "load_conflict"

@@ -243,7 +243,10 @@ class ChangeSet:
     held by :class:`Pairs`, :class:`LinkColumns` and
     :attr:`FieldRelBatch.owner_pos`), so a store that codes ids to integers
     looks each distinct id up once instead of once per reference. Those hints
-    are optional: a change set without them means the same.
+    are optional: a change set without them means the same, except that its
+    relationships with an end the store does not hold are skipped, while with
+    them (the planner found every end) such an end was deleted at that moment
+    and the Neo4j store fails the batch with :class:`~orgnet.errors.LoadConflict`.
     """
 
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

@@ -105,6 +105,31 @@ class _Clash(Exception):
             ids,
         )
 
+
+class _Vanished(Exception):
+    """Raised inside a write transaction to roll it back: a node it writes to is not there any more."""
+
+    def __init__(self, doing: str, sent: int, written: int) -> None:
+        super().__init__(doing)
+        self.doing, self.sent, self.written = doing, sent, written
+
+    def error(self) -> LoadConflict:
+        return LoadConflict(
+            f"while {self.doing}, {self.sent - self.written} of {self.sent} relationship(s) found an end "
+            "missing: a node this load refers to was deleted at this moment (by another process or "
+            "thread); this batch was rolled back (earlier batches stay, each whole). Load again: "
+            "validation will then list every reference to a node the store does not hold",
+            [],
+        )
+
+
+def _check_written(record: Any, sent: int, doing: str) -> None:
+    """Raise :class:`_Vanished` (rolling the transaction back) unless ``sent`` rows were written."""
+    written = int(record["written"]) if record is not None else 0
+    if written != sent:
+        raise _Vanished(doing, sent, written)
+
+
 DEFAULT_BATCH_SIZE: Final[int] = 5_000
 """Rows per write transaction when ``batch_size`` is not given (measured; see the module docstring)."""
 
@@ -223,7 +248,8 @@ def _field_rel_create(rel_type: str, reverse: bool) -> LiteralString:
         "MATCH (o:Entity {id: row.owner}) "
         "UNWIND row.targets AS tid "
         "MATCH (t:Entity {id: tid}) "
-        f"CREATE {pattern}"
+        f"CREATE {pattern} "
+        "RETURN count(*) AS written"  # fewer than sent: an end was deleted meanwhile (_Vanished)
     )
 
 
@@ -251,7 +277,8 @@ def _field_rel_upsert(rel_type: str, reverse: bool, lock: bool) -> LiteralString
         "WITH o, row "
         "UNWIND row.targets AS tid "
         "MATCH (t:Entity {id: tid}) "
-        f"MERGE {merge}"
+        f"MERGE {merge} "
+        "RETURN count(*) AS written"  # fewer than sent: an end was deleted meanwhile (_Vanished)
     )
 
 
@@ -276,7 +303,8 @@ def _link_upsert(rel_type: str) -> LiteralString:
         "WHERE all(k IN $keys WHERE coalesce(old[k] = row.props[k], old[k] IS NULL AND row.props[k] IS NULL)) "
         "WITH a, b, row, collect(old) AS olds "
         "FOREACH (r IN olds | SET r = row.props) "
-        f"FOREACH (_ IN CASE WHEN size(olds) = 0 THEN [1] ELSE [] END | CREATE (a)-[r:{t}]->(b) SET r = row.props)"
+        f"FOREACH (_ IN CASE WHEN size(olds) = 0 THEN [1] ELSE [] END | CREATE (a)-[r:{t}]->(b) SET r = row.props) "
+        "RETURN count(*) AS written"  # fewer than sent: an end was deleted meanwhile (_Vanished)
     )
 
 
@@ -890,13 +918,24 @@ class Neo4jStore:
             **self._session_config,
         )
 
-    def _write(self, query: LiteralString, params: dict[str, Any], *, doing: str = "writing") -> Any:
-        """Run one write statement in a managed (retried) transaction; return its single record."""
+    def _write(self, query: LiteralString, params: dict[str, Any], *, doing: str = "writing",
+               written: int | None = None) -> Any:
+        """Run one write statement in a managed (retried) transaction; return its single record.
+
+        With ``written``, the statement returns how many rows it wrote; any other number rolls
+        the transaction back and raises :class:`~orgnet.errors.LoadConflict`.
+        """
 
         def work(tx: neo4j.ManagedTransaction) -> Any:
-            return tx.run(query, params).single()
+            record = tx.run(query, params).single()
+            if written is not None:
+                _check_written(record, written, doing)
+            return record
 
-        return self._transact(work, doing)
+        try:
+            return self._transact(work, doing)
+        except _Vanished as vanished:
+            raise vanished.error() from None
 
     def _transact(self, work: Callable[[neo4j.ManagedTransaction], _T], doing: str) -> _T:
         """Run ``work`` in a managed write transaction, retried until the retry time has passed.
@@ -1024,6 +1063,9 @@ class Neo4jStore:
                 per[owner] = (True, entry[1] if entry is not None else [])
 
         sessions = self.write_sessions
+        # a planned load checked that every end exists: one missing when written was deleted at that
+        # moment, and the batch fails (LoadConflict); a hand-built change set's missing ends are skipped
+        checked = changes.vocabulary is not None
         waves = LABEL_WAVES if sessions > 1 else tuple((label,) for label in LABEL_ORDER)
         for wave in waves:
             lanes: list[list[Task]] = []
@@ -1035,7 +1077,7 @@ class Neo4jStore:
                 mine = {key: per for key, per in owned.items() if not ids.isdisjoint(per)}
                 rows_per = size if _SELF_FIELDS[label] else _even(len(node_rows), size, sessions)
                 tasks: list[Task] = [
-                    partial(self._node_batch, label, chunk, mine)
+                    partial(self._node_batch, label, chunk, mine, checked)
                     for chunk in _batches(_dependency_sorted(label, node_rows), rows_per, MAX_BATCH_BYTES,
                                           lambda r: sizes[id(r)])
                 ]
@@ -1053,7 +1095,7 @@ class Neo4jStore:
         for (rel_type, reverse), per in owned.items():
             rest = [{"owner": o, "targets": e[1], "replace": e[0]} for o, e in sorted(per.items()) if o not in written]
             for part in _batches(rest, size, MAX_BATCH_BYTES, lambda r: 16 * (1 + len(r["targets"]))):
-                orphans.append(partial(self._owner_batch, rel_type, reverse, part))
+                orphans.append(partial(self._owner_batch, rel_type, reverse, part, checked))
         run_lanes([orphans], workers=1, progress=progress)
 
         link_lanes: list[list[Task]] = []
@@ -1064,7 +1106,7 @@ class Neo4jStore:
                 unique[(row.src, row.dst, key_of(row.props))] = row
             payload = [{"src": k[0], "dst": k[1], "props": unique[k].props} for k in sorted(unique)]
             lanes = [
-                [partial(self._link_batch, rel_type, part)
+                [partial(self._link_batch, rel_type, part, checked)
                  for part in _batches(span, size, MAX_BATCH_BYTES, lambda r: sizes.get(id(r["props"]), 64))]
                 for span in _spans_by_start(payload, sessions)
             ]
@@ -1076,7 +1118,8 @@ class Neo4jStore:
         log.debug("applied %d rows to %s in %.2f s", changes.size(), self._uri, time.perf_counter() - start)
 
     def _node_batch(
-        self, label: str, chunk: list[dict[str, Any]], owned: dict[tuple[str, bool], dict[str, tuple[bool, list[str]]]]
+        self, label: str, chunk: list[dict[str, Any]], owned: dict[tuple[str, bool], dict[str, tuple[bool, list[str]]]],
+        checked: bool = False,
     ) -> int:
         """Write one batch of nodes with their field relationships (one transaction); the rows it wrote."""
         rels: dict[tuple[str, bool], list[dict[str, Any]]] = {}
@@ -1090,23 +1133,25 @@ class Neo4jStore:
                     edges += len(entry[1])
             if entries:
                 rels[key] = entries
-        self._write_nodes(label, chunk, rels)
+        self._write_nodes(label, chunk, rels, checked)
         return len(chunk) + edges
 
-    def _owner_batch(self, rel_type: str, reverse: bool, part: list[dict[str, Any]]) -> int:
+    def _owner_batch(self, rel_type: str, reverse: bool, part: list[dict[str, Any]], checked: bool = False) -> int:
         """Replace the field relationships of owners written before (one transaction); the rows it wrote."""
+        sent = sum(len(r["targets"]) for r in part)
         self._write(_FIELD_REL_UPSERT[(rel_type, reverse, True)], {"rows": _Rows(part)},
-                    doing=f"writing {rel_type} relationships")
-        return sum(len(r["targets"]) for r in part)
+                    doing=f"writing {rel_type} relationships", written=sent if checked else None)
+        return sent
 
-    def _link_batch(self, rel_type: str, part: list[dict[str, Any]]) -> int:
+    def _link_batch(self, rel_type: str, part: list[dict[str, Any]], checked: bool = False) -> int:
         """Merge one batch of links of one type (one transaction); the rows it wrote."""
         self._write(_LINK_UPSERT[rel_type], {"rows": _Rows(part), "keys": _LINK_KEYS[rel_type]},
-                    doing=f"writing {rel_type} links")
+                    doing=f"writing {rel_type} links", written=len(part) if checked else None)
         return len(part)
 
     def _write_nodes(
-        self, label: str, rows: list[dict[str, Any]], rels: dict[tuple[str, bool], list[dict[str, Any]]]
+        self, label: str, rows: list[dict[str, Any]], rels: dict[tuple[str, bool], list[dict[str, Any]]],
+        checked: bool = False,
     ) -> None:
         """One transaction: the nodes of one batch and their field relationships.
 
@@ -1137,16 +1182,23 @@ class Neo4jStore:
             for (rel_type, reverse), entries in rels.items():
                 fresh = [e for e in entries if e["owner"] not in existing]
                 known = [e for e in entries if e["owner"] in existing] if len(fresh) < len(entries) else []
+                doing_rels = f"writing {label} nodes' {rel_type} relationships"
                 if fresh:
-                    tx.run(_FIELD_REL_CREATE[(rel_type, reverse)], {"rows": _Rows(fresh)}).consume()
+                    record = tx.run(_FIELD_REL_CREATE[(rel_type, reverse)], {"rows": _Rows(fresh)}).single()
+                    if checked:
+                        _check_written(record, sum(len(e["targets"]) for e in fresh), doing_rels)
                 if known:
-                    tx.run(_FIELD_REL_UPSERT[(rel_type, reverse, False)], {"rows": _Rows(known)}).consume()
+                    record = tx.run(_FIELD_REL_UPSERT[(rel_type, reverse, False)], {"rows": _Rows(known)}).single()
+                    if checked:
+                        _check_written(record, sum(len(e["targets"]) for e in known), doing_rels)
 
         doing = f"writing {label} nodes"
         try:
             self._transact(lambda tx: work(tx, True), doing)
         except _Clash as clash:
             raise clash.error() from None
+        except _Vanished as vanished:
+            raise vanished.error() from None
         except StoreError as exc:
             cause = exc.__cause__
             if not (isinstance(cause, ne.ConstraintError) or (
@@ -1158,6 +1210,8 @@ class Neo4jStore:
                 self._transact(lambda tx: work(tx, False), doing)
             except _Clash as clash:
                 raise clash.error() from None
+            except _Vanished as vanished:
+                raise vanished.error() from None
 
     def delete(self, ids: Sequence[str]) -> int:
         """Remove these nodes and their relationships; return how many existed.

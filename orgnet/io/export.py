@@ -113,7 +113,10 @@ def export(store: GraphStore, path: Path, *, format: str | None = None, excel: b
     """Write the store to ``path``; the format follows the suffix unless ``format`` is given.
 
     ``excel=True`` writes CSV files as UTF-8 with a byte-order mark, which Excel
-    on Chinese Windows needs to show the Chinese text (orgnet reads both).
+    on Chinese Windows needs to show the Chinese text (orgnet reads both). CSV
+    fields are written as they are, so Excel evaluates one starting with ``=``,
+    ``+``, ``-`` or ``@`` as a formula; a ``.xlsx`` export keeps such text as text
+    (``docs/loading.md``, "Exports for Excel and Gephi").
 
     With ``redact=True`` people's ``name`` and ``phone`` and households'
     ``address`` (:data:`PERSONAL`) are left out, in every format; ids and every

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from orgnet.errors import Reject
 from orgnet.model import PERSONAL_FIELDS
 
-__all__ = ["shown_value", "order_problems", "ProblemGroup", "group_problems", "format_groups"]
+__all__ = ["shown_value", "with_article", "order_problems", "ProblemGroup", "group_problems", "format_groups"]
 
 _PERSONAL_FILES = frozenset({"people", "households"})
 _LONG_NUMBER = re.compile(r"\d{7,}")
@@ -26,6 +26,17 @@ _FILE_LEVEL = frozenset({
     "unreadable", "encoding", "not_found", "empty", "unrecognised_file", "unrecognised_sheet",
     "header_not_found", "missing_column", "duplicate_column", "unknown_column", "format",
 })
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an", as it is said (node labels in messages: a Unit, an Org).
+
+    Examples
+    --------
+    >>> with_article("Area"), with_article("Unit"), with_article("Household")
+    ('an Area', 'a Unit', 'a Household')
+    """
+    return f"{'an' if noun[:1] in ('A', 'E', 'I', 'O') else 'a'} {noun}"  # "a Unit": said "you"
 
 
 def shown_value(file: str, field: str, value: Any, *, is_id: bool = False) -> str | None:

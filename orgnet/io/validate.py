@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from orgnet.errors import InvalidData, Reject
 from orgnet.graph.base import ChangeSet, FieldRelBatch, GraphStore, LinkColumns, LinkRow, NodeInfo, Pairs
-from orgnet.io.messages import order_problems, shown_value
+from orgnet.io.messages import order_problems, shown_value, with_article
 from orgnet.limits import MAX_TEXT_BYTES
 from orgnet.model import (
     FIELD_RELATIONSHIPS,
@@ -183,8 +183,10 @@ def _fast_mask(spec: _Spec, col: list[Any]) -> tuple[np.ndarray, np.ndarray] | N
     elif spec.kind == "enum":
         ok = pc.is_in(arr, value_set=pa.array(spec.canonical, type=pa.string()), memory_pool=pool)
     elif spec.kind == "date":
+        # strptime takes the year 0000, which Python's dates (the parser) do not: from 0001 on
         parsed = pc.strptime(arr, format="%Y-%m-%d", unit="s", error_is_null=True, memory_pool=pool)
-        ok = pc.and_(pc.equal(pc.binary_length(arr, memory_pool=pool), 10, memory_pool=pool),
+        ok = pc.and_(pc.and_(pc.equal(pc.binary_length(arr, memory_pool=pool), 10, memory_pool=pool),
+                             pc.greater_equal(arr, "0001-01-01", memory_pool=pool), memory_pool=pool),
                      pc.equal(pc.strftime(parsed, format="%Y-%m-%d", memory_pool=pool), arr,
                               memory_pool=pool),
                      memory_pool=pool)
@@ -338,9 +340,10 @@ def _validate_table(
                     if key in unknown:
                         shown = repr(key) if isinstance(key, str) and len(key) <= 32 else "a key"
                         reject(i, str(key)[:32], "extra_forbidden", f"unknown field {shown}; {file} has {expected}")
-        for i, row in enumerate(rows):
+        for i, row in enumerate(rows):  # an explicit None is an absent value: the default, or left out
             if any(v is None for v in row.values()):
-                changes.setdefault(i, {}).update({k: None for k, v in row.items() if v is None})
+                changes.setdefault(i, {}).update(
+                    {k: specs[k].default if k in specs else None for k, v in row.items() if v is None})
     table = Table(file, source, headers=dict(headers or {}))
     out_rows = table.rows
     out_numbers = table.numbers
@@ -422,7 +425,7 @@ _AREA_OWNERS: tuple[str, ...] = ("Area", *dict.fromkeys(n.owner for n in _AREA_N
 
 def _kinds_text(kinds: tuple[str, ...], level: str | None) -> str:
     text = " or ".join(kinds)
-    return f"an {text} of level {level}" if level else f"a {text}" if kinds[0][0] not in "AEIOU" else f"an {text}"
+    return f"an {text} of level {level}" if level else with_article(text)
 
 
 def _check_target(
@@ -435,7 +438,7 @@ def _check_target(
     if info is None:
         return "unresolved", f"refers to {target}, which is neither in this load nor in the store"
     if info.label not in kinds:
-        return "wrong_kind", f"refers to {target}, a {info.label}; expected {_kinds_text(kinds, level)}"
+        return "wrong_kind", f"refers to {target}, {with_article(info.label)}; expected {_kinds_text(kinds, level)}"
     if level is not None and info.level != level:
         return "wrong_level", f"refers to {target}, an Area of level {info.level}; expected {_kinds_text(kinds, level)}"
     return None
@@ -659,7 +662,7 @@ class _Planner:
             node_id, p = names[k], int(pos[k])
             shown = shown_value(self.tables[int(g.row_ti[p])].file, "id", node_id, is_id=True) or "(not shown)"
             self.reject(int(g.row_ti[p]), int(g.row_ri[p]), "id", "duplicate_id",
-                        f"id {shown} already belongs to a {stored[node_id].label} in the store; "
+                        f"id {shown} already belongs to {with_article(stored[node_id].label)} in the store; "
                         "ids must be unique across the whole graph")
         g.add_stored([names[k] for k in np.flatnonzero(pos < 0).tolist()], stored)
 
@@ -732,7 +735,7 @@ class _Planner:
             level = next(iter(level_set)) if len(level_set) == 1 else None
             bad = _check_target(info, shown, kinds, level, dropped)
             if bad is None and info is not None:  # a role with several (kind, level) choices
-                bad = ("wrong_kind", f"refers to {shown}, a {info.label}"
+                bad = ("wrong_kind", f"refers to {shown}, {with_article(info.label)}"
                        + (f" of level {info.level}" if info.level else "")
                        + "; expected " + " or ".join(f"{k}" + (f" of level {lv}" if lv else "") for k, lv in allowed))
             if bad is not None:
@@ -771,8 +774,8 @@ class _Planner:
                     held_on = " or ".join(k + (f" of level {lv}" if lv else "") for k, lv in allowed)
                     self._check_column(ti, t, link.TARGET, list(allowed), alive,
                                        rows_mask=mask & self._open(ti, before),
-                                       context=f" (a {role} role is held on {'an' if held_on[0] in 'AO' else 'a'} "
-                                       f"{held_on}; see the role table in the docs)")
+                                       context=f" (a {role} role is held on {with_article(held_on)}; see the role "
+                                       "table in the docs)")
         else:
             self._check_column(ti, t, link.TARGET, [(k, link.TARGET_LEVEL) for k in link.TARGET_KINDS], alive,
                                rows_mask=self._open(ti, before))

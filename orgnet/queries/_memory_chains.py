@@ -18,6 +18,7 @@ import numpy as np
 
 from orgnet.errors import InvalidArgument, NotFound
 from orgnet.graph.memory import LABEL_NUMBER, LABEL_ORDER, unique_ints
+from orgnet.io.messages import with_article
 from orgnet.queries._facts import ChainTable
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def chain_table(s: State, node_ids: list[str], member: np.ndarray) -> ChainTable
     if len(wrong):
         i = int(wrong[0])
         raise InvalidArgument(
-            f"{node_ids[i]!r} is a {LABEL_ORDER[labels[i]]}; a contact chain starts from a "
+            f"{node_ids[i]!r} is {with_article(LABEL_ORDER[labels[i]])}; a contact chain starts from a "
             "Household, Person or Matter"
         )
     names = s.names()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final, LiteralString
 
 from orgnet.errors import InvalidArgument, NotFound
+from orgnet.io.messages import with_article
 from orgnet.model import LABELS
 from orgnet.queries._facts import ChainTable
 from orgnet.queries._neo4j_coverage import active
@@ -159,7 +160,7 @@ def _table_of(node_ids: list[str], found: dict[str, Any]) -> ChainTable:
         label = r["label"]
         if label not in ("Household", "Person", "Matter"):
             raise InvalidArgument(
-                f"{node_id!r} is a {label}; a contact chain starts from a Household, Person or Matter"
+                f"{node_id!r} is {with_article(label)}; a contact chain starts from a Household, Person or Matter"
             )
         household = r["household"]
         table.households.append(household)

@@ -94,10 +94,10 @@ def test_batches_that_depend_on_each_other_never_overlap(sessions: Neo4jStore) -
     spans: list[tuple[str, float, float]] = []
     real = sessions._write_nodes
 
-    def observed(label: str, rows: list[dict[str, Any]], rels: Any) -> None:
+    def observed(label: str, rows: list[dict[str, Any]], rels: Any, checked: bool = False) -> None:
         assert len(rows) <= 7  # batch_size still bounds every transaction
         start = time.perf_counter()
-        real(label, rows, rels)
+        real(label, rows, rels, checked)
         spans.append((label, start, time.perf_counter()))
 
     sessions._write_nodes = observed  # type: ignore[method-assign]

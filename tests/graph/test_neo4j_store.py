@@ -247,9 +247,9 @@ def test_progress_counts_every_row(neo4j_store: Neo4jStore, monkeypatch: pytest.
 
     real_write_nodes = neo4j_store._write_nodes
 
-    def write_nodes(label: str, rows: list[dict[str, Any]], rels: Any) -> None:  # one transaction per batch
+    def write_nodes(label: str, rows: list[dict[str, Any]], rels: Any, checked: bool = False) -> None:  # one transaction per batch
         writes.append((f"writing {label} nodes", len(rows)))
-        real_write_nodes(label, rows, rels)
+        real_write_nodes(label, rows, rels, checked)
 
     monkeypatch.setattr(neo4j_store, "_write", write)
     monkeypatch.setattr(neo4j_store, "_write_nodes", write_nodes)

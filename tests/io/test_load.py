@@ -35,7 +35,7 @@ BAD_CASES = [
     ("people", 0, {"id": "G1"}, "id", ["'G1'", "used again"]),  # duplicate across files
     ("buildings", 0, {"grid_id": "NOPE"}, "grid_id", ["'NOPE'", "neither in this load nor in the store"]),
     ("buildings", 0, {"grid_id": "C1"}, "grid_id", ["'C1'", "community", "level grid"]),  # wrong level
-    ("households", 0, {"building_id": "G1"}, "building_id", ["'G1'", "a Area", "Building"]),  # wrong kind
+    ("households", 0, {"building_id": "G1"}, "building_id", ["'G1'", "an Area", "Building"]),  # wrong kind
     ("areas", 5, {"parent_id": "G1"}, "parent_id", ["community cannot be part of 'G1'"]),  # level order
     ("areas", 1, {"parent_id": "D2"}, "parent_id", ["district cannot be part of 'D2'"]),  # same level
     ("orgs", 0, {"parent_id": "O-G1"}, "parent_id", ["cycle", "O-ZJ"]),  # UNDER cycle
@@ -143,7 +143,7 @@ def test_references_resolve_against_the_store(store: Any, golden_rows: dict[str,
     report = load_records(store, Dataset({"households": [{"id": "H9", "building_id": "B1"}],
                                           "contacts": [{"person_id": "P2", "household_id": "H9"}]}))
     assert report.ok and report.counts == {"households": 1, "contacts": 1}
-    with pytest.raises(InvalidData, match="already belongs to a Area"):
+    with pytest.raises(InvalidData, match="already belongs to an Area"):
         load_records(store, Dataset({"people": [{"id": "G1"}]}))
     with pytest.raises(InvalidData, match="cycle"):
         load_records(store, Dataset({"orgs": [{"id": "O-ZJ", "parent_id": "O-G1", "area_id": "ZJ"}]}))

@@ -135,7 +135,7 @@ def test_unknown_ids_and_wrong_starts(store: Any) -> None:
         with pytest.raises(NotFound) as caught:
             call()
         assert caught.value.node_id == "NOPE" and "'NOPE'" in str(caught.value)
-    with pytest.raises(InvalidArgument, match="'C1' is a Area; a contact chain starts from a Household, Person"):
+    with pytest.raises(InvalidArgument, match="'C1' is an Area; a contact chain starts from a Household, Person"):
         contact_chain(store, "C1")
 
 

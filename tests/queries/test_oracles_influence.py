@@ -121,5 +121,7 @@ def test_sampled_betweenness_through_influence(store: Any) -> None:
                 assert abs(a.betweenness - actors[a.id]["betweenness"]) <= bound, a.id
     assert influence(store, betweenness="sample", samples=3) == influence(store, betweenness="sample", samples=3,
                                                                            seed=0)
+    # the default of the signature and the docs: 40,000 paths
+    assert influence(store, betweenness="sample").betweenness_method.startswith("sample of 40000 paths, ")
     with pytest.raises(InvalidArgument, match="betweenness must be one of 'exact', 'sample', not 'nope'"):
         influence(store, betweenness="nope")
