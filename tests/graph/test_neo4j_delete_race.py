@@ -80,3 +80,31 @@ def test_two_deletes_at_once_leave_the_database_sound(neo4j_store: Neo4jStore, r
     assert all("grid_id" not in b for b in neo4j_store.iter_nodes("Building"))
     kept = {b["id"] for b in neo4j_store.iter_nodes("Building")}
     assert all(h.get("building_id") in kept or "building_id" not in h for h in neo4j_store.iter_nodes("Household"))
+
+
+def test_a_planned_write_whose_end_was_deleted_after_the_check_is_rolled_back(neo4j_store: Neo4jStore) -> None:
+    # the race made deterministic: the plan is made while G1 exists, G1 is deleted, then the plan
+    # is written: the batch fails whole (no building is updated) and says what to do
+    from orgnet.io.validate import plan_load, validate_table
+
+    rows = _district(6)
+    load_records(neo4j_store, Dataset(rows))
+    moved = [{**b, "grid_id": "G1", "name": "新"} for b in rows["buildings"]]
+    table, rejects = validate_table("buildings", "buildings", moved, list(range(1, 7)))
+    assert rejects == []
+    changes, _, _ = plan_load([table], neo4j_store)
+    neo4j_store.delete(["G1"])
+    sessions, neo4j_store.write_sessions = neo4j_store.write_sessions, 1  # one batch of six
+    try:
+        with pytest.raises(LoadConflict, match=r"6 of 6 relationship\(s\) found an end missing: a node this "
+                                               r"load refers to was deleted at this moment") as info:
+            neo4j_store.apply(changes)
+    finally:
+        neo4j_store.write_sessions = sessions
+    assert info.value.ids == []
+    assert violations(neo4j_store) == {}
+    assert [b.get("name") for b in neo4j_store.iter_nodes("Building")] == [None] * 6  # nothing written
+    # a hand-built change set (no planner) still skips a relationship whose end is not there
+    from orgnet.graph.base import ChangeSet, FieldRelBatch
+
+    neo4j_store.apply(ChangeSet(field_rels=[FieldRelBatch("IN", False, ["B0"], [("B0", "G1")])]))
