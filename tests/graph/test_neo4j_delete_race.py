@@ -108,3 +108,20 @@ def test_a_planned_write_whose_end_was_deleted_after_the_check_is_rolled_back(ne
     from orgnet.graph.base import ChangeSet, FieldRelBatch
 
     neo4j_store.apply(ChangeSet(field_rels=[FieldRelBatch("IN", False, ["B0"], [("B0", "G1")])]))
+
+
+def test_a_planned_link_whose_end_was_deleted_after_the_check_is_rolled_back(neo4j_store: Neo4jStore) -> None:
+    from orgnet.io.validate import plan_load, validate_table
+
+    rows = _district(2)
+    rows["people"] = [{"id": "P1", "is_member": True}]
+    load_records(neo4j_store, Dataset(rows))
+    table, rejects = validate_table("roles", "roles", [{"person_id": "P1", "role": "grid_leader", "target_id": "G2"}],
+                                    [1])
+    assert rejects == []
+    changes, _, _ = plan_load([table], neo4j_store)
+    neo4j_store.delete(["G2"])
+    with pytest.raises(LoadConflict, match=r"while writing HOLDS_ROLE links, 1 of 1 relationship\(s\) found an end "
+                                           r"missing"):
+        neo4j_store.apply(changes)
+    assert list(neo4j_store.iter_links("HOLDS_ROLE")) == [] and violations(neo4j_store) == {}
