@@ -2,8 +2,8 @@
 found them unguarded (docs/mutation.md): what a missing value is called, fields a file does not
 have, explicit ``None`` values, whole numbers written as floats, and ``True`` among ratings.
 
-The expected texts are written here from the README's problem types and the model's own field
-list (``orgnet.model``), not read from the checking code."""
+The expected texts are written here from the problem types of docs/loading.md ("Problem types")
+and the model's own field list (``orgnet.model``), not read from the checking code."""
 
 from __future__ import annotations
 
