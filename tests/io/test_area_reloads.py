@@ -379,26 +379,51 @@ def test_a_sync_load_moving_a_grid_into_its_scope_removes_what_the_grid_leaves_b
     assert store.area_tree()["G1"] == ("community", "D1")
 
 
-def test_a_sync_load_judges_what_it_removes_by_where_the_load_puts_things(store: Any, tmp_path: Path) -> None:
-    # P9 (grid leader of G5) lives in building B, stored in GX under D2, outside D1's folder. The
-    # folder moves B into its new grid G6 under D1, leaves P9 out and makes G5 a community: after the
-    # load P9 lives inside the folder's scope, so the sync removes P9, the role goes, and G5 may change
-    load_records(store, Dataset({
+def _leader_outside() -> Rows:
+    """P9 (grid leader of G5, under D1) lives in building B, stored in grid GX under D2: outside D1's folder."""
+    return {
         "areas": [{"id": "ZJ", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "ZJ"},
                   {"id": "D2", "level": "district", "parent_id": "ZJ"},
                   {"id": "G5", "level": "grid", "parent_id": "D1"}, {"id": "GX", "level": "grid", "parent_id": "D2"}],
         "buildings": [{"id": "B", "grid_id": "GX"}], "households": [{"id": "H9", "building_id": "B"}],
         "people": [{"id": "P9", "household_id": "H9", "is_member": True}, {"id": "P0", "is_member": True}],
-        "roles": [{"person_id": "P9", "role": "grid_leader", "target_id": "G5"}]}))
-    folder = Dataset({"areas": [{"id": "D1", "level": "district", "parent_id": "ZJ"},
-                                {"id": "G5", "level": "community", "parent_id": "D1"},
-                                {"id": "G6", "level": "grid", "parent_id": "G5"}],
-                      "buildings": [{"id": "B", "grid_id": "G6"}],
-                      "people": [{"id": "P0", "is_member": True}]}).write(tmp_path / "d1")
+        "roles": [{"person_id": "P9", "role": "grid_leader", "target_id": "G5"}],
+    }
+
+
+def _d1_folder(*, building_in: str) -> Rows:
+    """D1's folder: G5 made a community with a new grid G6 under it, B sent in ``building_in``, P9 left out."""
+    return {"areas": [{"id": "D1", "level": "district", "parent_id": "ZJ"},
+                      {"id": "G5", "level": "community", "parent_id": "D1"},
+                      {"id": "G6", "level": "grid", "parent_id": "G5"}],
+            "buildings": [{"id": "B", "grid_id": building_in}],
+            "people": [{"id": "P0", "is_member": True}]}
+
+
+def test_a_sync_load_judges_what_it_removes_by_where_the_load_puts_things(store: Any, tmp_path: Path) -> None:
+    # P9 (grid leader of G5) lives in building B, stored in GX under D2, outside D1's folder. The
+    # folder moves B into its new grid G6 under D1, leaves P9 out and makes G5 a community: after the
+    # load P9 lives inside the folder's scope, so the sync removes P9, the role goes, and G5 may change
+    load_records(store, Dataset(_leader_outside()))
+    folder = Dataset(_d1_folder(building_in="G6")).write(tmp_path / "d1")
     report = load_folder(store, folder, sync=True)
     assert report.removed == {"Person": ["P9"]}
     assert store.area_tree()["G5"] == ("community", "D1")
     assert list(store.iter_links("HOLDS_ROLE")) == []
+
+
+def test_a_rejected_row_does_not_move_anything_into_the_sync_scope(store: Any, tmp_path: Path) -> None:
+    # as the test before, but B's row is rejected (it names G5, a community after this load): B stays in GX, outside
+    # D1's folder, so P9 stays too, with the role, and G5 may not become a community
+    load_records(store, Dataset(_leader_outside()))
+    before = dump(store)
+    folder = Dataset(_d1_folder(building_in="G5")).write(tmp_path / "d1")
+    report = load_folder(store, folder, sync=True, on_error="skip", dry_run=True)
+    assert {(p.file, p.row, p.field, p.type) for p in report.rejects} == {
+        ("buildings.csv", 2, "grid_id", "wrong_level"), ("areas.csv", 3, "level", "level_change_breaks_stored"),
+        ("areas.csv", 4, "parent_id", "rejected_reference")}
+    assert "1 role ('P9')" in next(p.reason for p in report.rejects if p.type == "level_change_breaks_stored")
+    assert dump(store) == before
 
 
 def test_the_relationships_that_need_an_area_level_are_the_documented_ones() -> None:
@@ -415,27 +440,3 @@ def test_the_relationships_that_need_an_area_level_are_the_documented_ones() -> 
         "REGISTERED_WITH": ("registration", "registrations", "source_id", None, "community"),
     }
     assert _AREA_OWNERS == ("Area", "Building")
-
-
-def test_a_rejected_row_does_not_move_anything_into_the_sync_scope(store: Any, tmp_path: Path) -> None:
-    # as above, but B's row is rejected (it names G5, a community after this load): B stays in GX, outside
-    # D1's folder, so P9 stays too, with the role, and G5 may not become a community
-    load_records(store, Dataset({
-        "areas": [{"id": "ZJ", "level": "city"}, {"id": "D1", "level": "district", "parent_id": "ZJ"},
-                  {"id": "D2", "level": "district", "parent_id": "ZJ"},
-                  {"id": "G5", "level": "grid", "parent_id": "D1"}, {"id": "GX", "level": "grid", "parent_id": "D2"}],
-        "buildings": [{"id": "B", "grid_id": "GX"}], "households": [{"id": "H9", "building_id": "B"}],
-        "people": [{"id": "P9", "household_id": "H9", "is_member": True}, {"id": "P0", "is_member": True}],
-        "roles": [{"person_id": "P9", "role": "grid_leader", "target_id": "G5"}]}))
-    before = dump(store)
-    folder = Dataset({"areas": [{"id": "D1", "level": "district", "parent_id": "ZJ"},
-                                {"id": "G5", "level": "community", "parent_id": "D1"},
-                                {"id": "G6", "level": "grid", "parent_id": "G5"}],
-                      "buildings": [{"id": "B", "grid_id": "G5"}],
-                      "people": [{"id": "P0", "is_member": True}]}).write(tmp_path / "d1")
-    report = load_folder(store, folder, sync=True, on_error="skip", dry_run=True)
-    assert {(p.file, p.row, p.field, p.type) for p in report.rejects} == {
-        ("buildings.csv", 2, "grid_id", "wrong_level"), ("areas.csv", 3, "level", "level_change_breaks_stored"),
-        ("areas.csv", 4, "parent_id", "rejected_reference")}
-    assert "1 role ('P9')" in next(p.reason for p in report.rejects if p.type == "level_change_breaks_stored")
-    assert dump(store) == before
