@@ -85,7 +85,14 @@ def _quiet_driver_logs() -> None:
         driver_log.setLevel(logging.WARNING)
 
 
-class _Clash(Exception):
+class _RolledBack(Exception):
+    """Raised inside a write transaction to roll it back; :meth:`error` is what the caller raises."""
+
+    def error(self) -> LoadConflict:  # pragma: no cover - each subclass says what happened
+        raise NotImplementedError
+
+
+class _Clash(_RolledBack):
     """Raised inside a write transaction to roll it back: ids held by another kind."""
 
     def __init__(self, label: str, clash: list[dict[str, Any]]) -> None:
@@ -106,7 +113,7 @@ class _Clash(Exception):
         )
 
 
-class _Vanished(Exception):
+class _Vanished(_RolledBack):
     """Raised inside a write transaction to roll it back: a node it writes to is not there any more."""
 
     def __init__(self, doing: str, sent: int, written: int) -> None:
@@ -934,8 +941,8 @@ class Neo4jStore:
 
         try:
             return self._transact(work, doing)
-        except _Vanished as vanished:
-            raise vanished.error() from None
+        except _RolledBack as rolled_back:
+            raise rolled_back.error() from None
 
     def _transact(self, work: Callable[[neo4j.ManagedTransaction], _T], doing: str) -> _T:
         """Run ``work`` in a managed write transaction, retried until the retry time has passed.
@@ -1195,10 +1202,8 @@ class Neo4jStore:
         doing = f"writing {label} nodes"
         try:
             self._transact(lambda tx: work(tx, True), doing)
-        except _Clash as clash:
-            raise clash.error() from None
-        except _Vanished as vanished:
-            raise vanished.error() from None
+        except _RolledBack as rolled_back:
+            raise rolled_back.error() from None
         except StoreError as exc:
             cause = exc.__cause__
             if not (isinstance(cause, ne.ConstraintError) or (
@@ -1208,10 +1213,8 @@ class Neo4jStore:
             log.debug("another load created (or rolled back) some of these %s ids meanwhile: merging instead", label)
             try:
                 self._transact(lambda tx: work(tx, False), doing)
-            except _Clash as clash:
-                raise clash.error() from None
-            except _Vanished as vanished:
-                raise vanished.error() from None
+            except _RolledBack as rolled_back:
+                raise rolled_back.error() from None
 
     def delete(self, ids: Sequence[str]) -> int:
         """Remove these nodes and their relationships; return how many existed.
